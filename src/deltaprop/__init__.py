@@ -1,0 +1,64 @@
+"""deltaprop: neural networks from first principles, in NumPy.
+
+Forward propagation, backpropagation of the errors δ, and gradient descent, written the
+way the lecture notes derive them.
+"""
+
+from . import costs, datasets, initializers, optimizers, schedules
+from .costs import CrossEntropy, LogLikelihood, Quadratic
+from .gradcheck import GradCheckResult, gradcheck, gradcheck_layer
+from .layers import (
+    Dense,
+    Identity,
+    Layer,
+    LeakyReLU,
+    Maxout,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from .network import Network
+from .optimizers import SGD, Adam, AverageMomentum, Momentum, Nesterov
+from .schedules import ExponentialDecay, StepDecay
+from .training import Callback, DivergenceError, EarlyStopping, History, LambdaCallback, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SGD",
+    "Adam",
+    "AverageMomentum",
+    "Callback",
+    "CrossEntropy",
+    "Dense",
+    "DivergenceError",
+    "EarlyStopping",
+    "ExponentialDecay",
+    "GradCheckResult",
+    "History",
+    "Identity",
+    "LambdaCallback",
+    "Layer",
+    "LeakyReLU",
+    "LogLikelihood",
+    "Maxout",
+    "Momentum",
+    "Nesterov",
+    "Network",
+    "Quadratic",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "StepDecay",
+    "Tanh",
+    "__version__",
+    "costs",
+    "datasets",
+    "fit",
+    "gradcheck",
+    "gradcheck_layer",
+    "initializers",
+    "optimizers",
+    "schedules",
+]

@@ -1,0 +1,217 @@
+"""Weight and bias initialisers.
+
+Each initialiser draws on the host from an explicit :class:`numpy.random.Generator`, so a
+seed fixes every parameter whatever the backend. ``n_in`` and ``n_out`` are the fan-in and
+fan-out of the layer (for a convolution: channels × kernel area and filters × kernel area).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Initializer:
+    """Base class: ``init(shape, n_in, n_out, rng)`` returns a float64 host array."""
+
+    name = ""
+
+    def __call__(
+        self, shape: tuple[int, ...], n_in: int, n_out: int, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Return a new array of the given shape."""
+        raise NotImplementedError
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the constructor arguments (for saving and printing)."""
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Zeros(Initializer):
+    """w = 0: every unit of a layer starts identical (the symmetry problem)."""
+
+    name = "zeros"
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return np.zeros(shape)
+
+
+class Constant(Initializer):
+    """w = value, e.g. a small positive bias such as 0.1 for ReLU units."""
+
+    name = "constant"
+
+    def __init__(self, value: float = 0.0) -> None:
+        self.value = float(value)
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return np.full(shape, self.value)
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"value": self.value}
+
+
+class Normal(Initializer):
+    """w ~ N(mean, std²); std=1 is the "large" initialisation of the course notes."""
+
+    name = "normal"
+
+    def __init__(self, std: float = 1.0, mean: float = 0.0) -> None:
+        if not std >= 0:
+            raise ValueError(f"std must be >= 0, got {std}")
+        self.std = float(std)
+        self.mean = float(mean)
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return rng.normal(self.mean, self.std, size=shape)
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"std": self.std, "mean": self.mean}
+
+
+class Uniform(Initializer):
+    """w ~ U(−limit, +limit)."""
+
+    name = "uniform"
+
+    def __init__(self, limit: float = 0.05) -> None:
+        if not limit >= 0:
+            raise ValueError(f"limit must be >= 0, got {limit}")
+        self.limit = float(limit)
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return rng.uniform(-self.limit, self.limit, size=shape)
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"limit": self.limit}
+
+
+class XavierNormal(Initializer):
+    """w ~ N(0, 2/(n_in + n_out)) (Glorot & Bengio)."""
+
+    name = "xavier_normal"
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
+
+
+class XavierUniform(Initializer):
+    """w ~ U(±√(6/(n_in + n_out))) (Glorot & Bengio)."""
+
+    name = "xavier_uniform"
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        limit = np.sqrt(6.0 / (n_in + n_out))
+        return rng.uniform(-limit, limit, size=shape)
+
+
+class HeNormal(Initializer):
+    """w ~ N(0, 2/n_in) (He et al., for the ReLU family)."""
+
+    name = "he_normal"
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
+
+
+class HeUniform(Initializer):
+    """w ~ U(±√(6/n_in)) (He et al., for the ReLU family)."""
+
+    name = "he_uniform"
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        limit = np.sqrt(6.0 / n_in)
+        return rng.uniform(-limit, limit, size=shape)
+
+
+class LecunNormal(Initializer):
+    """w ~ N(0, 1/n_in): the course notes' "1/√n_in" initialisation."""
+
+    name = "lecun_normal"
+
+    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+        return rng.normal(0.0, np.sqrt(1.0 / n_in), size=shape)
+
+
+INITIALIZERS: dict[str, type[Initializer]] = {
+    cls.name: cls
+    for cls in (
+        Zeros,
+        Constant,
+        Normal,
+        Uniform,
+        XavierNormal,
+        XavierUniform,
+        HeNormal,
+        HeUniform,
+        LecunNormal,
+    )
+}
+_ALIASES = {
+    "glorot_normal": "xavier_normal",
+    "glorot_uniform": "xavier_uniform",
+    "xavier": "xavier_normal",
+    "glorot": "xavier_normal",
+    "he": "he_normal",
+    "lecun": "lecun_normal",
+    "1/sqrt(n_in)": "lecun_normal",
+}
+
+_RELU_FAMILY = {"relu", "leaky_relu"}
+
+
+def get(spec: str | float | Initializer | dict[str, Any]) -> Initializer:
+    """Resolve an initialiser from a name, a number (a constant), an instance or a config.
+
+    Examples
+    --------
+    >>> get("he")
+    HeNormal()
+    >>> get(0.1)
+    Constant(value=0.1)
+    """
+    if isinstance(spec, Initializer):
+        return spec
+    if isinstance(spec, bool):
+        raise TypeError(f"cannot use {spec!r} as an initialiser")
+    if isinstance(spec, (int, float)):
+        return Constant(float(spec))
+    if isinstance(spec, dict):
+        config = dict(spec)
+        name = config.pop("name", None)
+        return _lookup(name)(**config)
+    if isinstance(spec, str):
+        return _lookup(spec)()
+    raise TypeError(
+        f"cannot use {spec!r} as an initialiser: give a name, a number or an Initializer"
+    )
+
+
+def _lookup(name: Any) -> type[Initializer]:
+    """Return the initialiser class registered under ``name`` (or an alias of it)."""
+    key = str(name).lower().replace("-", "_")
+    key = _ALIASES.get(key, key)
+    if key not in INITIALIZERS:
+        known = ", ".join(sorted(set(INITIALIZERS) | set(_ALIASES)))
+        raise ValueError(f"unknown initialiser {name!r}; known: {known}")
+    return INITIALIZERS[key]
+
+
+def config_of(init: Initializer) -> dict[str, Any]:
+    """Return a JSON-ready description of an initialiser: its name plus its arguments."""
+    return {"name": init.name, **init.get_config()}
+
+
+def default_for(activation: str | None) -> Initializer:
+    """Return the default weight initialiser for a layer followed by ``activation``.
+
+    He for the ReLU family, Xavier (normal) otherwise.
+    """
+    if activation is not None and activation in _RELU_FAMILY:
+        return HeNormal()
+    return XavierNormal()

@@ -1,0 +1,172 @@
+"""Activation functions as parameter-free layers, plus the stable helpers costs reuse.
+
+Each layer keeps its input ``z`` and output ``a`` from the last forward pass, because its
+derivative is cheapest to write in terms of one of them (σ' = a(1 − a), tanh' = 1 − a²).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import Array, get_array_module
+from .base import Layer
+
+
+def sigmoid(z: Array) -> Array:
+    """σ(z) = 1 / (1 + e^(−z)), computed as ½(1 + tanh(z/2)), which cannot overflow."""
+    xp = get_array_module(z)
+    a = xp.tanh(z * 0.5)
+    a *= 0.5
+    a += 0.5
+    return a
+
+
+def softplus(z: Array) -> Array:
+    """softplus(z) = ln(1 + e^z) = max(z, 0) + ln(1 + e^(−|z|)), without overflow."""
+    xp = get_array_module(z)
+    return xp.maximum(z, 0) + xp.log1p(xp.exp(-xp.abs(z)))
+
+
+def logsumexp(z: Array) -> Array:
+    """Ln Σ_j e^(z_j) along the last axis, shifted by max_j z_j so nothing overflows."""
+    xp = get_array_module(z)
+    m = z.max(axis=-1, keepdims=True)
+    return (m + xp.log(xp.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+
+def softmax(z: Array) -> Array:
+    """softmax(z)_j = e^(z_j) / Σ_k e^(z_k), shifted by max_k z_k so nothing overflows."""
+    xp = get_array_module(z)
+    e = xp.exp(z - z.max(axis=-1, keepdims=True))
+    e /= e.sum(axis=-1, keepdims=True)
+    return e
+
+
+class Activation(Layer):
+    """Base of the element-wise activation layers: a = f(z), δ_prev = δ ⊙ f'(z)."""
+
+    def forward(self, x: Array, *, training: bool = False) -> Array:
+        """A = f(z)."""
+        self.z = x
+        self.a = self.f(x)
+        return self.a
+
+    def backward(self, delta: Array) -> Array:
+        """δ_prev = δ ⊙ f'(z)."""
+        return self.df(delta)
+
+    def f(self, z: Array) -> Array:
+        """The activation function itself."""
+        raise NotImplementedError
+
+    def df(self, delta: Array) -> Array:
+        """Return δ ⊙ f'(z) for the stored ``z`` and ``a``."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Sigmoid(Activation):
+    """Logistic sigmoid, a = σ(z); σ'(z) = a(1 − a)."""
+
+    name = "sigmoid"
+
+    def f(self, z: Array) -> Array:  # noqa: D102
+        return sigmoid(z)
+
+    def df(self, delta: Array) -> Array:  # noqa: D102
+        return delta * self.a * (1 - self.a)
+
+
+class Tanh(Activation):
+    """Hyperbolic tangent, a = tanh(z); tanh'(z) = 1 − a²."""
+
+    name = "tanh"
+
+    def f(self, z: Array) -> Array:  # noqa: D102
+        return get_array_module(z).tanh(z)
+
+    def df(self, delta: Array) -> Array:  # noqa: D102
+        return delta * (1 - self.a * self.a)
+
+
+class ReLU(Activation):
+    """Rectified linear unit, a = max(z, 0); the derivative is 1 for z > 0, else 0."""
+
+    name = "relu"
+
+    def f(self, z: Array) -> Array:  # noqa: D102
+        return get_array_module(z).maximum(z, 0)
+
+    def df(self, delta: Array) -> Array:  # noqa: D102
+        return delta * (self.z > 0)
+
+
+class LeakyReLU(Activation):
+    """Leaky ReLU, a = z for z > 0 and slope·z otherwise."""
+
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = 0.01) -> None:
+        super().__init__()
+        if not 0 <= slope < 1:
+            raise ValueError(f"LeakyReLU slope must be in [0, 1), got {slope!r}")
+        self.slope = float(slope)
+
+    def f(self, z: Array) -> Array:  # noqa: D102
+        return get_array_module(z).where(z > 0, z, z * self.slope)
+
+    def df(self, delta: Array) -> Array:  # noqa: D102
+        return get_array_module(delta).where(self.z > 0, delta, delta * self.slope)
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"slope": self.slope}
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(slope={self.slope})"
+
+
+class Identity(Activation):
+    """Identity (linear output), a = z."""
+
+    name = "identity"
+
+    def f(self, z: Array) -> Array:  # noqa: D102
+        return z
+
+    def df(self, delta: Array) -> Array:  # noqa: D102
+        return delta
+
+
+class Softmax(Activation):
+    """Softmax over the features of each example; δ_prev = a ⊙ (δ − Σ_j δ_j a_j)."""
+
+    name = "softmax"
+
+    def f(self, z: Array) -> Array:  # noqa: D102
+        return softmax(z)
+
+    def df(self, delta: Array) -> Array:  # noqa: D102
+        return self.a * (delta - (delta * self.a).sum(axis=-1, keepdims=True))
+
+
+ACTIVATIONS: dict[str, type[Activation]] = {
+    cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax)
+}
+_ALIASES = {
+    "linear": "identity",
+    "none": "identity",
+    "leaky-relu": "leaky_relu",
+    "leakyrelu": "leaky_relu",
+}
+
+
+def activation_class(name: str) -> type[Activation]:
+    """Return the activation class registered under ``name`` (case and '-' tolerant)."""
+    key = str(name).lower()
+    key = _ALIASES.get(key, key)
+    if key not in ACTIVATIONS:
+        known = ", ".join(sorted(set(ACTIVATIONS) | {"maxout"}))
+        raise ValueError(f"unknown activation {name!r}; known: {known}")
+    return ACTIVATIONS[key]

@@ -1,0 +1,161 @@
+"""Fully connected layers: Dense (z = x·W + b) and Maxout (max over k affine maps).
+
+Convention, used everywhere in deltaprop: a batch is a matrix with one example per row, and
+``W`` has shape ``(n_in, n_out)``, so ``z = x @ W + b``. The course notes (Nielsen) write the
+transposed form z = W·a + b for one column vector; PyTorch stores ``weight`` as (out, in).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import initializers
+from ..backend import Array, asarray, get_array_module
+from ..validation import check_positive_int
+from .base import Layer
+
+
+class _Affine(Layer):
+    """Shared set-up of layers with weights W and biases b over ``n_in`` inputs."""
+
+    regularized = ("W",)
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        *,
+        init: str | float | initializers.Initializer | dict[str, Any] | None = None,
+        bias_init: str | float | initializers.Initializer | dict[str, Any] = 0.0,
+    ) -> None:
+        super().__init__()
+        self.n_in = check_positive_int(n_in, f"{type(self).__name__} n_in")
+        self.n_out = check_positive_int(n_out, f"{type(self).__name__} n_out")
+        # None: chosen at build time from the activation that follows (He or Xavier).
+        self.init = None if init is None else initializers.get(init)
+        self.bias_init = initializers.get(bias_init)
+
+    def _shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        raise NotImplementedError
+
+    def build(self, rng: np.random.Generator, dtype: np.dtype, activation: str | None) -> None:
+        """Draw W from the weight initialiser and b from the bias initialiser."""
+        init = self.init if self.init is not None else initializers.default_for(activation)
+        w_shape, b_shape = self._shapes()
+        W = init(w_shape, self.n_in, self.n_out, rng)
+        b = self.bias_init(b_shape, self.n_in, self.n_out, rng)
+        self.params = {"W": asarray(W, dtype), "b": asarray(b, dtype)}
+        self.grads = {k: get_array_module(v).zeros_like(v) for k, v in self.params.items()}
+
+    @property
+    def built(self) -> bool:
+        return bool(self.params)
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        if input_shape != (self.n_in,):
+            raise ValueError(
+                f"{self!r} expects {self.n_in} input features per example, "
+                f"but receives shape {input_shape}"
+            )
+        return (self.n_out,)
+
+    def get_config(self) -> dict[str, Any]:
+        return {
+            "n_in": self.n_in,
+            "n_out": self.n_out,
+            "init": None if self.init is None else initializers.config_of(self.init),
+            "bias_init": initializers.config_of(self.bias_init),
+        }
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.n_in}, {self.n_out})"
+
+
+class Dense(_Affine):
+    """Fully connected layer, z = x·W + b with W of shape (n_in, n_out).
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Number of input and output features.
+    init : str, float or Initializer, optional
+        Weight initialiser; by default He for a following ReLU-family activation, else Xavier.
+    bias_init : str, float or Initializer, default 0.0
+        Bias initialiser; e.g. 0.1 for a small positive bias before a ReLU.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = Dense(3, 2, init="zeros", bias_init=1.0)
+    >>> layer.build(np.random.default_rng(0), np.dtype("float64"), None)
+    >>> layer.forward(np.ones((4, 3))).tolist()
+    [[1.0, 1.0], [1.0, 1.0], [1.0, 1.0], [1.0, 1.0]]
+    """
+
+    name = "dense"
+
+    def _shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return (self.n_in, self.n_out), (self.n_out,)
+
+    def forward(self, x: Array, *, training: bool = False) -> Array:
+        """Z = x·W + b."""
+        self._x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, delta: Array) -> Array:
+        """∂C/∂W = xᵀδ, ∂C/∂b = Σₙ δ, δ_prev = δWᵀ."""
+        self.grads["W"] = self._x.T @ delta
+        self.grads["b"] = delta.sum(axis=0)
+        return delta @ self.params["W"].T
+
+
+class Maxout(_Affine):
+    """Maxout units: a = max_k (x·W_k + b_k), the element-wise max over ``pieces`` affine maps.
+
+    ``W`` has shape (pieces, n_in, n_out) and ``b`` (pieces, n_out). The gradient flows only
+    through the piece that attained the maximum.
+    """
+
+    name = "maxout"
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        pieces: int = 2,
+        *,
+        init: str | float | initializers.Initializer | dict[str, Any] | None = None,
+        bias_init: str | float | initializers.Initializer | dict[str, Any] = 0.0,
+    ) -> None:
+        super().__init__(n_in, n_out, init=init, bias_init=bias_init)
+        self.pieces = check_positive_int(pieces, "Maxout pieces")
+
+    def _shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return (self.pieces, self.n_in, self.n_out), (self.pieces, self.n_out)
+
+    def forward(self, x: Array, *, training: bool = False) -> Array:
+        """z_k = x·W_k + b_k for each piece k; a = max_k z_k."""
+        xp = get_array_module(x)
+        z = xp.matmul(x, self.params["W"]) + self.params["b"][:, None, :]  # (pieces, n, n_out)
+        self._x = x
+        self._k = z.argmax(axis=0)
+        return xp.take_along_axis(z, self._k[None], axis=0)[0]
+
+    def backward(self, delta: Array) -> Array:
+        """∂C/∂W_k = xᵀδ_k, ∂C/∂b_k = Σₙδ_k, δ_prev = Σ_k δ_k W_kᵀ.
+
+        δ_k is δ where piece k attained the max, else 0.
+        """
+        xp = get_array_module(delta)
+        delta_k = (xp.arange(self.pieces)[:, None, None] == self._k[None]) * delta[None]
+        self.grads["W"] = xp.matmul(self._x.T, delta_k)
+        self.grads["b"] = delta_k.sum(axis=1)
+        return xp.matmul(delta_k, self.params["W"].transpose(0, 2, 1)).sum(axis=0)
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {**super().get_config(), "pieces": self.pieces}
+
+    def __repr__(self) -> str:
+        return f"Maxout({self.n_in}, {self.n_out}, pieces={self.pieces})"

@@ -1,0 +1,179 @@
+"""Optimisers: update rules over (name, parameter, gradient) triples, in place.
+
+They know nothing about layers or costs: L2 regularisation is already inside the gradient
+(``Network.backprop`` adds λ/n·w), so plain SGD on it is w ← (1 − ηλ/n)w − η·g. State such as
+velocities is keyed by the parameter's name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+import numpy as np
+
+from .backend import Array, get_array_module
+from .validation import check_positive
+
+Triple = tuple[str, Array, Array]
+
+
+class Optimizer:
+    """Base class: ``step(triples)`` updates every parameter from its gradient, in place."""
+
+    name: ClassVar[str] = ""
+
+    def __init__(self, eta: float = 0.1) -> None:
+        self.eta = check_positive(eta, "learning rate eta")
+        self.state: dict[str, dict[str, Array]] = {}
+
+    def step(self, triples: Iterable[Triple]) -> None:
+        """Apply one update to every (name, parameter, gradient) triple."""
+        for name, w, g in triples:
+            self.update(name, w, g)
+
+    def update(self, name: str, w: Array, g: Array) -> None:
+        """Update one parameter in place."""
+        raise NotImplementedError
+
+    def _buffer(self, name: str, key: str, like: Array) -> Array:
+        """Return the named state buffer of a parameter, zero-initialised on first use."""
+        slot = self.state.setdefault(name, {})
+        if key not in slot:
+            slot[key] = get_array_module(like).zeros_like(like)
+        return slot[key]
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the constructor arguments."""
+        return {"eta": self.eta}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Plain gradient descent, w ← w − η·g."""
+
+    name = "sgd"
+
+    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+        w -= self.eta * g
+
+
+class Momentum(Optimizer):
+    """Classical momentum (the course notes' form), v ← μv − η·g, w ← w + v."""
+
+    name = "momentum"
+
+    def __init__(self, eta: float = 0.1, mu: float = 0.9) -> None:
+        super().__init__(eta)
+        self.mu = _fraction(mu, "momentum mu")
+
+    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+        v = self._buffer(name, "v", w)
+        v *= self.mu
+        v -= self.eta * g
+        w += v
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"eta": self.eta, "mu": self.mu}
+
+
+class Nesterov(Momentum):
+    """Nesterov momentum, v ← μv − η·g, w ← w + μv − η·g.
+
+    This is the look-ahead form rewritten in terms of the gradient at the current w
+    (Sutskever et al. 2013, Bengio et al. 2013), so it still needs only (w, g) pairs.
+    """
+
+    name = "nesterov"
+
+    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+        v = self._buffer(name, "v", w)
+        v *= self.mu
+        v -= self.eta * g
+        w += self.mu * v - self.eta * g
+
+
+class AverageMomentum(Optimizer):
+    """Momentum as an exponential average of gradients, v ← βv + (1 − β)g, w ← w − η·v."""
+
+    name = "average_momentum"
+
+    def __init__(self, eta: float = 0.1, beta: float = 0.9) -> None:
+        super().__init__(eta)
+        self.beta = _fraction(beta, "momentum beta")
+
+    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+        v = self._buffer(name, "v", w)
+        v *= self.beta
+        v += (1 - self.beta) * g
+        w -= self.eta * v
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"eta": self.eta, "beta": self.beta}
+
+
+class Adam(Optimizer):
+    """Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂/(√v̂ + ε), bias-corrected."""
+
+    name = "adam"
+
+    def __init__(
+        self, eta: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ) -> None:
+        super().__init__(eta)
+        self.beta1 = _fraction(beta1, "Adam beta1")
+        self.beta2 = _fraction(beta2, "Adam beta2")
+        self.eps = check_positive(eps, "Adam eps")
+        self.t = 0
+
+    def step(self, triples: Iterable[Triple]) -> None:  # noqa: D102
+        self.t += 1
+        super().step(triples)
+
+    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+        xp = get_array_module(w)
+        m = self._buffer(name, "m", w)
+        v = self._buffer(name, "v", w)
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * (g * g)
+        # bias corrections folded into the step size: m̂/√v̂ = m/√v · √(1−β₂ᵗ)/(1−β₁ᵗ)
+        m_hat_scale = 1 / (1 - self.beta1**self.t)
+        v_hat_scale = 1 / (1 - self.beta2**self.t)
+        w -= self.eta * (m * m_hat_scale) / (xp.sqrt(v * v_hat_scale) + self.eps)
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"eta": self.eta, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+
+def _fraction(value: Any, what: str) -> float:
+    """Return ``value`` if it is a number in [0, 1), else raise a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        raise TypeError(f"{what} must be a number in [0, 1), got {value!r}")
+    if not 0 <= value < 1:
+        raise ValueError(f"{what} must be in [0, 1), got {value!r}")
+    return float(value)
+
+
+OPTIMIZERS: dict[str, type[Optimizer]] = {
+    cls.name: cls for cls in (SGD, Momentum, Nesterov, AverageMomentum, Adam)
+}
+
+
+def get(spec: str | Optimizer, eta: float | None = None, **kwargs: Any) -> Optimizer:
+    """Return an optimiser from an instance or a name (``"sgd"``, ``"momentum"``, ...)."""
+    if isinstance(spec, Optimizer):
+        if eta is not None or kwargs:
+            raise ValueError("give eta and options either to the optimiser or to fit, not both")
+        return spec
+    key = str(spec).lower().replace("-", "_")
+    if key not in OPTIMIZERS:
+        raise ValueError(f"unknown optimiser {spec!r}; known: {', '.join(OPTIMIZERS)}")
+    cls = OPTIMIZERS[key]
+    if eta is not None:
+        kwargs["eta"] = eta
+    return cls(**kwargs)

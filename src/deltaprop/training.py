@@ -1,0 +1,307 @@
+"""The training loop: epochs of shuffled mini-batches, monitoring, and stopping rules.
+
+It only orchestrates: the network computes gradients, the optimiser updates parameters,
+callbacks decide when to stop, and a :class:`History` records what happened.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import optimizers as optimizers_module
+from .schedules import Schedule
+from .validation import check_inputs, check_non_negative, check_positive_int, labels_of
+
+if TYPE_CHECKING:
+    from .network import Network
+
+
+class DivergenceError(FloatingPointError):
+    """Training stopped because the cost became NaN or infinite."""
+
+    def __init__(self, epoch: int, batch: int, cost: float, eta: float) -> None:
+        self.epoch, self.batch, self.cost, self.eta = epoch, batch, cost, eta
+        super().__init__(
+            f"training diverged: the cost became {cost} at epoch {epoch}, batch {batch} "
+            f"(eta = {eta:g}). The learning rate is probably too large: try a lower eta, "
+            f"e.g. {eta / 10:g}."
+        )
+
+
+@dataclass
+class History:
+    """Per-epoch record of a training run (epochs count from 1).
+
+    Costs include the L2 term λ/(2n) Σ w² with n the training-set size. Accuracies are
+    ``None`` for real-valued (regression) targets; validation entries are ``None`` without
+    validation data.
+    """
+
+    epoch: list[int] = field(default_factory=list)
+    train_cost: list[float | None] = field(default_factory=list)
+    train_accuracy: list[float | None] = field(default_factory=list)
+    val_cost: list[float | None] = field(default_factory=list)
+    val_accuracy: list[float | None] = field(default_factory=list)
+    eta: list[float] = field(default_factory=list)
+    time: list[float] = field(default_factory=list)
+    stop_reason: str = ""
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the history as plain lists (JSON-ready)."""
+        return asdict(self)
+
+
+class Callback:
+    """Hooks called by :func:`fit`; subclass and override what you need."""
+
+    def on_batch_end(self, network: Network, epoch: int, batch: int, cost: float) -> None:
+        """Called after each update with the mini-batch's cost (before the update)."""
+
+    def on_epoch_end(self, network: Network, history: History) -> bool | None:
+        """Called after each epoch is recorded; return True to stop training."""
+        return None
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions with the signatures of :class:`Callback`."""
+
+    def __init__(
+        self,
+        on_batch_end: Callable[[Network, int, int, float], None] | None = None,
+        on_epoch_end: Callable[[Network, History], bool | None] | None = None,
+    ) -> None:
+        self._batch, self._epoch = on_batch_end, on_epoch_end
+
+    def on_batch_end(self, network: Network, epoch: int, batch: int, cost: float) -> None:  # noqa: D102
+        if self._batch is not None:
+            self._batch(network, epoch, batch, cost)
+
+    def on_epoch_end(self, network: Network, history: History) -> bool | None:  # noqa: D102
+        return self._epoch(network, history) if self._epoch is not None else None
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs; restore the best weights.
+
+    ``monitor`` is a History field: ``"val_accuracy"`` (higher is better) or ``"val_cost"``,
+    ``"train_cost"``, ... (lower is better).
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_accuracy",
+        patience: int = 5,
+        *,
+        min_delta: float = 0.0,
+        restore_best: bool = True,
+    ) -> None:
+        if monitor not in History.__dataclass_fields__ or monitor in (
+            "epoch",
+            "eta",
+            "time",
+            "stop_reason",
+        ):
+            raise ValueError(f"cannot monitor {monitor!r}; use e.g. 'val_accuracy' or 'val_cost'")
+        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 1:
+            raise ValueError(f"patience must be a positive integer, got {patience!r}")
+        self.monitor, self.patience = monitor, patience
+        self.min_delta = check_non_negative(min_delta, "min_delta")
+        self.restore_best = restore_best
+        self.sign = 1.0 if monitor.endswith("accuracy") else -1.0
+        self.best: float | None = None
+        self.best_epoch = 0
+        self._best_params: list[Any] | None = None
+
+    def on_epoch_end(self, network: Network, history: History) -> bool | None:  # noqa: D102
+        value = getattr(history, self.monitor)[-1]
+        if value is None:
+            raise ValueError(
+                f"early stopping monitors {self.monitor}, which is not recorded "
+                "(no validation data, or targets that are not classes?)"
+            )
+        if self.best is None or self.sign * (value - self.best) > self.min_delta:
+            self.best, self.best_epoch = value, history.epoch[-1]
+            if self.restore_best:
+                self._best_params = [p.copy() for _, p, _ in network.named_parameters()]
+            return False
+        if history.epoch[-1] - self.best_epoch < self.patience:
+            return False
+        if self._best_params is not None:
+            for (_, p, _), best in zip(network.named_parameters(), self._best_params, strict=True):
+                p[...] = best
+        history.stop_reason = (
+            f"early stopping: {self.monitor} did not improve for "
+            f"{self.patience} epochs; best {self.best:.4g} at epoch {self.best_epoch}"
+        )
+        return True
+
+
+def fit(
+    network: Network,
+    X: Any,
+    y: Any,
+    *,
+    epochs: int = 10,
+    batch_size: int = 32,
+    optimizer: str | optimizers_module.Optimizer = "sgd",
+    eta: float | None = None,
+    lmbda: float = 0.0,
+    schedule: Schedule | None = None,
+    validation_data: tuple[Any, Any] | None = None,
+    shuffle: bool = True,
+    seed: int = 0,
+    callbacks: Sequence[Callback] = (),
+    monitor_training: bool = True,
+    verbose: bool = False,
+    log: Callable[[str], None] = print,
+) -> History:
+    """Train ``network`` on (X, y) by mini-batch gradient descent and return its History.
+
+    Parameters
+    ----------
+    network : Network
+    X : array, shape (n, features)
+    y : array, shape (n,) of class indices, or (n, n_out) one-hot / real targets
+    epochs : int
+        Passes over the training data.
+    batch_size : int
+        ``n`` for batch descent, 1 for stochastic descent, anything between for mini-batches.
+    optimizer : str or Optimizer
+        ``"sgd"``, ``"momentum"``, ``"nesterov"``, ``"average_momentum"``, ``"adam"`` or an
+        instance (then leave ``eta`` unset).
+    eta : float, optional
+        Learning rate η for a named optimiser (default: the optimiser's own).
+    lmbda : float
+        L2 regularisation λ; the cost gains λ/(2n) Σ w² with n = len(X), biases excluded.
+    schedule : Schedule, optional
+        Sets η for each epoch from the optimiser's initial η.
+    validation_data : (X_val, y_val), optional
+        Held-out data evaluated after every epoch.
+    shuffle, seed
+        Shuffle the examples every epoch with a generator seeded by ``seed``.
+    callbacks : sequence of Callback
+        E.g. :class:`EarlyStopping`; any callback may stop training.
+    monitor_training : bool
+        Evaluate cost and accuracy on the whole training set after every epoch.
+    verbose : bool
+        Print one line per epoch through ``log``.
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    DivergenceError
+        If the cost becomes NaN or infinite; it names the epoch and batch.
+    """
+    check_positive_int(epochs, "epochs")
+    check_positive_int(batch_size, "batch_size")
+    lmbda = check_non_negative(lmbda, "lmbda")
+    opt = optimizers_module.get(optimizer, eta)
+    x = check_inputs(X, network.input_shape, network.dtype)
+    n = len(x)
+    t = network._targets(y, n)
+    classes = labels_of(t) is not None
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError("validation_data must be a pair (X_val, y_val)")
+        xv = check_inputs(validation_data[0], network.input_shape, network.dtype)
+        tv = network._targets(validation_data[1], len(xv))
+    rng = np.random.default_rng(seed)
+    eta0 = opt.eta
+    history = History()
+    # Overflow warnings would only announce what the divergence check reports clearly.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        try:
+            for epoch in range(1, epochs + 1):
+                start = time.perf_counter()
+                if schedule is not None:
+                    opt.eta = schedule(eta0, epoch - 1)
+                xs, ts = (x, t)
+                if shuffle:
+                    order = rng.permutation(n)
+                    xs, ts = x[order], t[order]
+                for batch, lo in enumerate(range(0, n, batch_size), start=1):
+                    cost = network._backprop(
+                        xs[lo : lo + batch_size], ts[lo : lo + batch_size], lmbda, n
+                    )
+                    if not math.isfinite(cost):
+                        raise DivergenceError(epoch, batch, cost, opt.eta)
+                    opt.step(network.named_parameters())
+                    for cb in callbacks:
+                        cb.on_batch_end(network, epoch, batch, cost)
+                history.epoch.append(epoch)
+                history.eta.append(opt.eta)
+                _record(history, "train", network, x, t, lmbda, n, classes, monitor_training)
+                _record(
+                    history,
+                    "val",
+                    network,
+                    xv if validation_data else None,
+                    tv if validation_data else None,
+                    lmbda,
+                    n,
+                    classes,
+                    True,
+                )
+                history.time.append(time.perf_counter() - start)
+                if verbose:
+                    log(_epoch_line(history, epochs))
+                if any([bool(cb.on_epoch_end(network, history)) for cb in callbacks]):
+                    history.stop_reason = (
+                        history.stop_reason or f"stopped by a callback at epoch {epoch}"
+                    )
+                    break
+        except KeyboardInterrupt:
+            history.stop_reason = f"interrupted during epoch {len(history) + 1}"
+            log(f"{history.stop_reason}: returning the history so far")
+    return history
+
+
+def _record(
+    history: History,
+    prefix: str,
+    network: Network,
+    x: Any,
+    t: Any,
+    lmbda: float,
+    n: int,
+    classes: bool,
+    enabled: bool,
+) -> None:
+    """Append the cost and accuracy of (x, t) (or None) to the History's ``prefix`` lists."""
+    cost = accuracy = None
+    if enabled and x is not None:
+        cost, accuracy = network._evaluate(x, t, lmbda, n)
+        if not classes:
+            accuracy = None
+    getattr(history, f"{prefix}_cost").append(cost)
+    getattr(history, f"{prefix}_accuracy").append(accuracy)
+
+
+def _epoch_line(history: History, epochs: int) -> str:
+    """One line of progress: epoch, costs and accuracies, time."""
+    parts = [f"epoch {history.epoch[-1]:>{len(str(epochs))}}/{epochs}"]
+    for label, key in (
+        ("cost", "train_cost"),
+        ("acc", "train_accuracy"),
+        ("val cost", "val_cost"),
+        ("val acc", "val_accuracy"),
+    ):
+        value = getattr(history, key)[-1]
+        if value is not None:
+            parts.append(
+                f"{label} {value:.2%}" if key.endswith("accuracy") else f"{label} {value:.4f}"
+            )
+    parts.append(f"{history.time[-1]:.2f}s")
+    return "  ".join(parts)
