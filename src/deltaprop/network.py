@@ -109,7 +109,7 @@ class Network:
                     Dense(n_in, n_out, init=init, bias_init=bias_init),
                     activation_class(activation)(),
                 ]
-        layers += [Dense(sizes[-2], sizes[-1], init=init), out_cls()]
+        layers += [Dense(sizes[-2], sizes[-1], init=init, bias_init=bias_init), out_cls()]
         return cls(layers, cost, seed=seed, dtype=dtype)
 
     def _check_chain(self) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:

@@ -1,0 +1,103 @@
+"""One contract, checked for every registered layer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from deltaprop import gradcheck_layer
+from deltaprop.layers import LAYERS, Dense, Maxout
+
+N_IN = 5
+
+
+def make(name):
+    cls = LAYERS[name]
+    if cls is Dense:
+        return Dense(N_IN, 3, bias_init="normal")
+    if cls is Maxout:
+        return Maxout(N_IN, 3, pieces=3, bias_init="normal")
+    return cls()
+
+
+def built(name, dtype, seed=0):
+    layer = make(name)
+    layer.build(np.random.default_rng(seed), np.dtype(dtype), None)
+    return layer
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_output_shape_and_dtype(name, rng):
+    layer = built(name, "float32")
+    x = rng.normal(size=(4, N_IN)).astype(np.float32)
+    out = layer.forward(x)
+    assert out.dtype == np.float32
+    assert out.shape == (4, *layer.output_shape((N_IN,)))
+    delta_prev = layer.backward(np.ones_like(out))
+    assert delta_prev.shape == x.shape and delta_prev.dtype == np.float32
+    for key, p in layer.params.items():
+        assert layer.grads[key].shape == p.shape and layer.grads[key].dtype == np.float32
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_backward_matches_central_differences(name, rng):
+    layer = built(name, "float64")
+    x = rng.normal(size=(4, N_IN))
+    result = gradcheck_layer(layer, x, max_entries=None)
+    assert result.passed and result.max_error < 1e-7, f"\n{result}"
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_config_round_trip(name, rng):
+    layer = built(name, "float64")
+    clone = type(layer).from_config(layer.get_config())
+    assert clone.get_config() == layer.get_config()
+    clone.build(np.random.default_rng(1), np.dtype("float64"), None)
+    for key in layer.params:
+        clone.params[key][...] = layer.params[key]
+    x = rng.normal(size=(3, N_IN))
+    np.testing.assert_array_equal(clone.forward(x), layer.forward(x))
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_registered_under_its_name(name):
+    assert LAYERS[name].name == name
+
+
+def test_maxout_takes_the_max_over_pieces():
+    layer = Maxout(1, 1, pieces=3, init="zeros")
+    layer.build(np.random.default_rng(0), np.dtype("float64"), None)
+    layer.params["W"][:, 0, 0] = [1.0, -1.0, 0.0]
+    layer.params["b"][:, 0] = [0.0, 0.0, 0.5]
+    x = np.array([[2.0], [-2.0], [0.1]])
+    # pieces: x, −x, 0.5  →  max = 2, 2, 0.5
+    np.testing.assert_allclose(layer.forward(x), [[2.0], [2.0], [0.5]])
+    layer.backward(np.ones((3, 1)))
+    # winners: x=2 → piece 0, x=−2 → piece 1, x=0.1 → piece 2 (0.5 > ±0.1);
+    # dW_k = Σ x over the examples piece k won
+    np.testing.assert_allclose(layer.grads["W"][:, 0, 0], [2.0, -2.0, 0.1])
+    np.testing.assert_allclose(layer.grads["b"][:, 0], [1.0, 1.0, 1.0])
+
+
+def test_leaky_relu_slope():
+    from deltaprop import LeakyReLU
+
+    layer = LeakyReLU(0.1)
+    np.testing.assert_allclose(layer.forward(np.array([[-2.0, 3.0]])), [[-0.2, 3.0]])
+    np.testing.assert_allclose(layer.backward(np.array([[1.0, 1.0]])), [[0.1, 1.0]])
+    with pytest.raises(ValueError, match="slope"):
+        LeakyReLU(1.5)
+
+
+def test_sigmoid_does_not_overflow():
+    from deltaprop import Sigmoid
+
+    a = Sigmoid().forward(np.array([[-1e4, -50.0, 0.0, 50.0, 1e4]], dtype=np.float32))
+    np.testing.assert_allclose(a, [[0.0, 0.0, 0.5, 1.0, 1.0]], atol=1e-7)
+
+
+def test_dense_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="n_out must be a positive integer"):
+        Dense(3, 0)
+    with pytest.raises(TypeError, match="n_in must be a positive integer"):
+        Dense(2.5, 3)
