@@ -88,12 +88,12 @@ def test_l2_gradient_is_weight_decay(rng):
 
 
 def test_layer_sizes_that_do_not_chain():
-    with pytest.raises(ValueError, match="do not chain at layer 2.*expects 6 input features"):
+    with pytest.raises(ValueError, match=r"do not chain at layer 2.*expects 6 input features"):
         Network([Dense(4, 5), Sigmoid(), Dense(6, 2)])
 
 
 def test_layers_must_be_layers():
-    with pytest.raises(TypeError, match="Network.from_sizes"):
+    with pytest.raises(TypeError, match=r"Network\.from_sizes"):
         Network([784, 30, 10])
     with pytest.raises(ValueError, match="at least one layer"):
         Network([])

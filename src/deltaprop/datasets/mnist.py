@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -39,7 +40,7 @@ def read_digits_npz(path: str | Path, sha256: str | None = None) -> tuple[np.nda
             f"{path} is corrupt: its SHA-256 checksum does not match; reinstall deltaprop"
         )
     try:
-        with np.load(path, allow_pickle=False) as npz:
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             images, labels = npz["images"], npz["labels"]
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
         raise ValueError(
