@@ -51,7 +51,7 @@ def _targets(cost, rng, n, n_out=3):
     return rng.uniform(-1, 1, size=(n, n_out))  # real-valued regression targets
 
 
-@pytest.mark.parametrize(("cost", "output", "depth", "hidden", "lmbda"), _cases())
+@pytest.mark.parametrize(("cost", "output", "depth", "hidden", "lmbda"), list(_cases()))
 def test_backprop_matches_central_differences(cost, output, depth, hidden, lmbda, rng):
     sizes = [*SIZES[:depth], 3]
     act = "sigmoid" if hidden == "-" else hidden
