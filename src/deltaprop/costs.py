@@ -19,9 +19,10 @@ a(1 − a) and taking log(0). Any other pair goes through the general chain rule
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from .backend import Array, get_array_module
+from .config import Configurable
 from .layers.activations import Activation, Identity, Sigmoid, Softmax, logsumexp, softplus
 
 
@@ -36,10 +37,9 @@ def _open_unit(a: Array) -> Array:
     return xp.clip(a, info.tiny, 1 - info.epsneg)
 
 
-class Cost:
+class Cost(Configurable):
     """Base class of the costs; see the module docstring for the conventions."""
 
-    name: ClassVar[str] = ""
     pairs_with: ClassVar[type[Activation]]
 
     def value(self, a: Array, y: Array) -> float:
@@ -60,13 +60,6 @@ class Cost:
 
     def check_targets(self, y: Array) -> None:
         """Raise ValueError if ``y`` (as a target matrix) is not valid for this cost."""
-
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments (none for the built-in costs)."""
-        return {}
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 class Quadratic(Cost):

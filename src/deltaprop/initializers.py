@@ -11,25 +11,17 @@ from typing import Any
 
 import numpy as np
 
+from .config import Configurable
 
-class Initializer:
+
+class Initializer(Configurable):
     """Base class: ``init(shape, n_in, n_out, rng)`` returns a float64 host array."""
-
-    name = ""
 
     def __call__(
         self, shape: tuple[int, ...], n_in: int, n_out: int, rng: np.random.Generator
     ) -> np.ndarray:
         """Return a new array of the given shape."""
         raise NotImplementedError
-
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments (for saving and printing)."""
-        return {}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Zeros(Initializer):

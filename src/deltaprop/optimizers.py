@@ -8,20 +8,19 @@ velocities is keyed by the parameter's name.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 
 from .backend import Array, get_array_module
+from .config import Configurable
 from .validation import check_positive
 
 Triple = tuple[str, Array, Array]
 
 
-class Optimizer:
+class Optimizer(Configurable):
     """Base class: ``step(triples)`` updates every parameter from its gradient, in place."""
-
-    name: ClassVar[str] = ""
 
     def __init__(self, eta: float = 0.1) -> None:
         self.eta = check_positive(eta, "learning rate eta")
@@ -43,13 +42,8 @@ class Optimizer:
             slot[key] = get_array_module(like).zeros_like(like)
         return slot[key]
 
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments."""
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {"eta": self.eta}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class SGD(Optimizer):

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from .config import Configurable
 from .validation import check_positive
 
 
-class Schedule:
+class Schedule(Configurable):
     """Base class: ``schedule(eta0, epoch)`` returns η for that epoch (epochs count from 0)."""
-
-    name = ""
 
     def __call__(self, eta0: float, epoch: int) -> float:
         """Return the learning rate for ``epoch``."""
         raise NotImplementedError
-
-    def get_config(self) -> dict[str, Any]:
-        """Return the constructor arguments."""
-        return {}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 class Constant(Schedule):
