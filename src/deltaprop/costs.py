@@ -143,7 +143,11 @@ _ALIASES = {
     "nll": "log_likelihood",
     "categorical_cross_entropy": "log_likelihood",
 }
-MATCHED_COST = {Identity: "quadratic", Sigmoid: "cross_entropy", Softmax: "log_likelihood"}
+MATCHED_COST: dict[type, str] = {
+    Identity: "quadratic",
+    Sigmoid: "cross_entropy",
+    Softmax: "log_likelihood",
+}
 
 
 def get(spec: str | Cost) -> Cost:

@@ -14,7 +14,8 @@ from .activations import (
 from .base import Layer
 from .dense import Dense, Maxout
 
-LAYERS: dict[str, type[Layer]] = {cls.name: cls for cls in (Dense, Maxout, *ACTIVATIONS.values())}
+_ALL: tuple[type[Layer], ...] = (Dense, Maxout, *ACTIVATIONS.values())
+LAYERS: dict[str, type[Layer]] = {cls.name: cls for cls in _ALL}
 """Every layer class by its registered name (used by ``from_config`` and the CLI)."""
 
 __all__ = [
