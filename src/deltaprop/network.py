@@ -56,7 +56,7 @@ class Network:
             raise ValueError("a network needs at least one layer")
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
-                hint = " (for layer sizes use Network.from_sizes)" if isinstance(layer, int) else ""
+                hint = " (for layer sizes use Network.from_sizes)" if isinstance(layer, int) else ""  # type: ignore[unreachable]
                 raise TypeError(f"layer {i} is {layer!r}, not a Layer{hint}")
         self.layers = layers
         self.dtype = resolve_dtype(dtype)
