@@ -21,6 +21,7 @@ from .layers import (
 from .network import Network
 from .optimizers import SGD, Adam, AverageMomentum, Momentum, Nesterov
 from .schedules import ExponentialDecay, StepDecay
+from .serialization import ModelFileError, load, load_checkpoint, save, save_checkpoint
 from .training import Callback, DivergenceError, EarlyStopping, History, LambdaCallback, fit
 
 __version__ = "0.1.0"
@@ -43,6 +44,7 @@ __all__ = [
     "LeakyReLU",
     "LogLikelihood",
     "Maxout",
+    "ModelFileError",
     "Momentum",
     "Nesterov",
     "Network",
@@ -59,6 +61,10 @@ __all__ = [
     "gradcheck",
     "gradcheck_layer",
     "initializers",
+    "load",
+    "load_checkpoint",
     "optimizers",
+    "save",
+    "save_checkpoint",
     "schedules",
 ]

@@ -306,6 +306,34 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, cost={self.cost_function!r}, dtype='{self.dtype}')"
 
+    def get_config(self) -> dict[str, Any]:
+        """Return the architecture as JSON-ready data (layers by registered name, cost, dtype)."""
+        return {
+            "layers": [
+                {"class": layer.name, "config": layer.get_config()} for layer in self.layers
+            ],
+            "cost": self.cost_function.name,
+            "dtype": str(self.dtype),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Network:
+        """Build a network from :meth:`get_config`'s output (names resolve via registries only)."""
+        from .layers import LAYERS
+
+        try:
+            specs = config["layers"]
+            layers = []
+            for spec in specs:
+                name = spec["class"]
+                if name not in LAYERS:
+                    raise ValueError(f"unknown layer class {name!r}")
+                layers.append(LAYERS[name].from_config(dict(spec["config"])))
+            return cls(layers, config["cost"], seed=config.get("seed", 0), dtype=config["dtype"])
+        except (KeyError, TypeError) as err:
+            raise ValueError(f"invalid network configuration: {err!r}") from None
+
     def astype(self, dtype: Any) -> Network:
         """Return a copy of the network whose parameters have the given dtype."""
         net = copy.deepcopy(self)

@@ -45,6 +45,15 @@ class Optimizer(Configurable):
     def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {"eta": self.eta}
 
+    def scalars(self) -> dict[str, Any]:
+        """Return the scalar state (the current η, step counts) for a checkpoint."""
+        return {"eta": self.eta}
+
+    def load_state(self, scalars: dict[str, Any], state: dict[str, dict[str, Array]]) -> None:
+        """Restore what :meth:`scalars` and ``state`` held when a checkpoint was written."""
+        self.eta = float(scalars["eta"])
+        self.state = {name: dict(slots) for name, slots in state.items()}
+
 
 class SGD(Optimizer):
     """Plain gradient descent, w ← w − η·g."""
@@ -126,6 +135,13 @@ class Adam(Optimizer):
     def step(self, triples: Iterable[Triple]) -> None:  # noqa: D102
         self.t += 1
         super().step(triples)
+
+    def scalars(self) -> dict[str, Any]:  # noqa: D102
+        return {**super().scalars(), "t": self.t}
+
+    def load_state(self, scalars: dict[str, Any], state: dict[str, dict[str, Array]]) -> None:  # noqa: D102
+        super().load_state(scalars, state)
+        self.t = int(scalars["t"])
 
     def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
         xp = get_array_module(w)

@@ -6,16 +6,22 @@ callbacks decide when to stop, and a :class:`History` records what happened.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import optimizers as optimizers_module
+from .fileio import atomic_write
 from .schedules import Schedule
+from .serialization import load_checkpoint, save_checkpoint
 from .validation import check_inputs, check_non_negative, check_positive_int, labels_of
 
 if TYPE_CHECKING:
@@ -58,6 +64,30 @@ class History:
     def as_dict(self) -> dict[str, Any]:
         """Return the history as plain lists (JSON-ready)."""
         return asdict(self)
+
+    def write_json(self, path: str | Path) -> None:
+        """Write the history as JSON (atomically)."""
+        with atomic_write(path) as handle:
+            handle.write(json.dumps(self.as_dict(), indent=1).encode())
+
+    def write_csv(self, path: str | Path) -> None:
+        """Write one CSV row per epoch (atomically); missing values are empty cells."""
+        columns = [
+            "epoch",
+            "train_cost",
+            "train_accuracy",
+            "val_cost",
+            "val_accuracy",
+            "eta",
+            "time",
+        ]
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(columns)
+        for row in zip(*(getattr(self, c) for c in columns), strict=True):
+            writer.writerow(["" if v is None else v for v in row])
+        with atomic_write(path) as handle:
+            handle.write(text.getvalue().encode())
 
 
 class Callback:
@@ -161,6 +191,10 @@ def fit(
     seed: int = 0,
     callbacks: Sequence[Callback] = (),
     monitor_training: bool = True,
+    augment: Callable[[np.ndarray, np.random.Generator], np.ndarray] | None = None,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
+    progress: bool = False,
     verbose: bool = False,
     log: Callable[[str], None] = print,
 ) -> History:
@@ -192,6 +226,16 @@ def fit(
         E.g. :class:`EarlyStopping`; any callback may stop training.
     monitor_training : bool
         Evaluate cost and accuracy on the whole training set after every epoch.
+    augment : callable, optional
+        ``augment(x, rng)`` returns a transformed copy of the epoch's (shuffled) training
+        inputs, e.g. :class:`deltaprop.datasets.Augment` for random shifts.
+    checkpoint : path, optional
+        Write a checkpoint there (atomically) before the first epoch and after every epoch.
+    resume : bool
+        If ``checkpoint`` exists, continue from it: same parameters, optimiser state,
+        shuffling state and History, so the run matches an uninterrupted one.
+    progress : bool
+        Show a progress bar over the mini-batches of each epoch (needs tqdm).
     verbose : bool
         Print one line per epoch through ``log``.
 
@@ -220,10 +264,21 @@ def fit(
     rng = np.random.default_rng(seed)
     eta0 = opt.eta
     history = History()
+    first = 1
+    if checkpoint is not None and resume and Path(checkpoint).exists():
+        eta0, first = _resume(Path(checkpoint), network, opt, rng, history)
+        log(f"resuming from {checkpoint} after epoch {first - 1}")
+
+    def save_state(epoch: int) -> None:
+        if checkpoint is not None:
+            save_checkpoint(checkpoint, network, opt, rng, history, epoch=epoch, eta0=eta0)
+
+    if first == 1:
+        save_state(0)
     # Overflow warnings would only announce what the divergence check reports clearly.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         try:
-            for epoch in range(1, epochs + 1):
+            for epoch in range(first, epochs + 1):
                 start = time.perf_counter()
                 if schedule is not None:
                     opt.eta = schedule(eta0, epoch - 1)
@@ -231,6 +286,9 @@ def fit(
                 if shuffle:
                     order = rng.permutation(n)
                     xs, ts = x[order], t[order]
+                if augment is not None:
+                    xs = augment(xs, rng)
+                bar = _progress_bar(progress, -(-n // batch_size), f"epoch {epoch}/{epochs}")
                 for batch, lo in enumerate(range(0, n, batch_size), start=1):
                     cost = network._backprop(
                         xs[lo : lo + batch_size], ts[lo : lo + batch_size], lmbda, n
@@ -240,6 +298,10 @@ def fit(
                     opt.step(network.named_parameters())
                     for cb in callbacks:
                         cb.on_batch_end(network, epoch, batch, cost)
+                    if bar is not None:
+                        bar.update()
+                if bar is not None:
+                    bar.close()
                 history.epoch.append(epoch)
                 history.eta.append(opt.eta)
                 _record(history, "train", network, x, t, lmbda, n, classes, monitor_training)
@@ -255,6 +317,7 @@ def fit(
                     True,
                 )
                 history.time.append(time.perf_counter() - start)
+                save_state(epoch)
                 if verbose:
                     log(_epoch_line(history, epochs))
                 if any([bool(cb.on_epoch_end(network, history)) for cb in callbacks]):
@@ -264,8 +327,49 @@ def fit(
                     break
         except KeyboardInterrupt:
             history.stop_reason = f"interrupted during epoch {len(history) + 1}"
-            log(f"{history.stop_reason}: returning the history so far")
+            where = (
+                f"; {checkpoint} holds epoch {len(history)}, resume from it" if checkpoint else ""
+            )
+            log(f"{history.stop_reason}: returning the history so far{where}")
     return history
+
+
+def _resume(
+    path: Path,
+    network: Network,
+    opt: optimizers_module.Optimizer,
+    rng: np.random.Generator,
+    history: History,
+) -> tuple[float, int]:
+    """Load a checkpoint into the running objects; return (η₀, the first epoch still to run)."""
+    state = load_checkpoint(path)
+    saved = state["network"]
+    if saved.get_config()["layers"] != network.get_config()["layers"]:
+        raise ValueError(f"{path} is a checkpoint of a different network; cannot resume from it")
+    if state["optimizer"]["class"] != opt.name:
+        raise ValueError(
+            f"{path} was written with optimiser {state['optimizer']['class']!r}, not {opt.name!r}"
+        )
+    for (_, p, _), (_, q, _) in zip(
+        network.named_parameters(), saved.named_parameters(), strict=True
+    ):
+        p[...] = q
+    opt.load_state(state["optimizer"]["scalars"], state["optimizer_state"])
+    rng.bit_generator.state = state["rng_state"]
+    for key, values in state["history"].items():
+        setattr(history, key, values)
+    return state["eta0"], state["epoch"] + 1
+
+
+def _progress_bar(enabled: bool, total: int, desc: str) -> Any:
+    """A tqdm bar over the batches of an epoch, or None (disabled, no tqdm, or not a terminal)."""
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=desc, unit="batch", leave=False, disable=None)
 
 
 def _record(

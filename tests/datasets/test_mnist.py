@@ -42,9 +42,17 @@ def test_images_unflattened_and_float64():
     assert X.shape == (10, 28, 28) and X.dtype == np.float64
 
 
-def test_load_by_name():
-    (X, _), _ = datasets.load("mnist-sample", n_train=20, n_test=10)
-    assert len(X) == 20
+def test_load_by_name_with_a_validation_split():
+    data = datasets.load("mnist-sample", n_train=200, n_test=100, validation=50)
+    assert len(data.train[0]) == 150 and len(data.validation[0]) == 50 and len(data.test[0]) == 100
+    full = datasets.load("mnist-sample", n_train=200, n_test=100)
+    # the validation set is the *last* part of the training set
+    np.testing.assert_array_equal(data.validation[0], full.train[0][150:])
+    np.testing.assert_array_equal(data.train[1], full.train[1][:150])
+    assert data.classes == [str(d) for d in range(10)] and data.image_shape == (28, 28)
+    assert len(datasets.load("mnist-sample", validation=0.25).validation[0]) == 2000
+    with pytest.raises(ValueError, match="validation must leave training data"):
+        datasets.load("mnist-sample", validation=8000)
     with pytest.raises(ValueError, match="unknown data set 'cifar'"):
         datasets.load("cifar")
 

@@ -1,21 +1,210 @@
-"""Data sets: the bundled MNIST digits, and splitting helpers."""
+"""Data sets: the bundled digits, MNIST, Fashion-MNIST and the user's own files.
+
+:func:`load` returns a :class:`Dataset` whose ``train``, ``test`` and optional
+``validation`` are ``(X, y)`` pairs, images scaled to [0, 1].
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .mnist import load_mnist_sample
+import numpy as np
+
+from ..backend import resolve_dtype
+from .idx import IdxError, read_idx, read_idx_pair, write_idx
+from .mnist import load_idx_dataset, load_mnist_sample
 from .split import stratified_split
+from .transforms import (
+    Augment,
+    expand_with_shifts,
+    one_hot,
+    random_rotation,
+    random_shift,
+    scale,
+    shift,
+)
+from .user import read_csv, read_npz
 
-DATASETS: dict[str, Callable[..., Any]] = {"mnist-sample": load_mnist_sample}
+Pair = tuple[np.ndarray, np.ndarray]
+
+DIGITS = [str(d) for d in range(10)]
+FASHION = [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
 
 
-def load(name: str, **kwargs: Any) -> Any:
-    """Load a named data set, e.g. ``load("mnist-sample")``; see ``DATASETS`` for the names."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown data set {name!r}; known: {', '.join(DATASETS)}")
-    return DATASETS[name](**kwargs)
+@dataclass
+class Dataset:
+    """Train, test and optional validation data of one data set."""
+
+    name: str
+    train: Pair
+    test: Pair
+    validation: Pair | None = None
+    classes: list[str] = field(default_factory=list)
+    image_shape: tuple[int, ...] | None = None
+
+    def __repr__(self) -> str:
+        sizes = f"train={len(self.train[0])}, test={len(self.test[0])}"
+        if self.validation is not None:
+            sizes += f", validation={len(self.validation[0])}"
+        return f"Dataset({self.name!r}, {sizes})"
 
 
-__all__ = ["DATASETS", "load", "load_mnist_sample", "stratified_split"]
+def _sample(n_train: int | None, n_test: int | None, **kw: Any) -> tuple[Pair, Pair]:
+    return load_mnist_sample(
+        n_train or 8000, n_test or 2000, seed=kw["seed"], flatten=kw["flatten"], dtype=kw["dtype"]
+    )
+
+
+def _idx(name: str) -> Callable[..., tuple[Pair, Pair]]:
+    def loader(n_train: int | None, n_test: int | None, **kw: Any) -> tuple[Pair, Pair]:
+        (X, y), (Xt, yt) = load_idx_dataset(
+            name, kw["data_dir"], flatten=kw["flatten"], dtype=kw["dtype"], download=kw["download"]
+        )
+        return (X[:n_train], y[:n_train]), (Xt[:n_test], yt[:n_test])
+
+    return loader
+
+
+DATASETS: dict[str, Callable[..., tuple[Pair, Pair]]] = {
+    "mnist-sample": _sample,
+    "mnist": _idx("mnist"),
+    "fashion-mnist": _idx("fashion-mnist"),
+}
+"""Named data sets; any other name is read as a path to an .npz or .csv file."""
+
+
+def _user_file(path: Path, test_fraction: float, seed: int, dtype: np.dtype) -> tuple[Pair, Pair]:
+    """Train and test pairs from the user's .npz or .csv file (split when no test set is given)."""
+    if path.suffix == ".npz":
+        arrays = read_npz(path)
+        X, y = arrays["X"], arrays["y"]
+        if "X_test" in arrays and "y_test" in arrays:
+            return (X.astype(dtype), y), (arrays["X_test"].astype(dtype), arrays["y_test"])
+    elif path.suffix == ".csv":
+        X, y = read_csv(path)
+    else:
+        raise ValueError(f"{path}: unknown data file type; use .npz (arrays X, y) or .csv")
+    if X.dtype.kind not in "biuf":
+        raise ValueError(f"{path}: X must be numeric, got {X.dtype}")
+    X = X.astype(dtype)
+    n_test = round(test_fraction * len(X))
+    classes = y.dtype.kind in "iu"
+    if classes:
+        train, test = stratified_split(y, len(X) - n_test, n_test, seed)
+    else:
+        order = np.random.default_rng(seed).permutation(len(X))
+        train, test = order[n_test:], order[:n_test]
+    return (X[train], y[train]), (X[test], y[test])
+
+
+def load(
+    name: str,
+    *,
+    data_dir: str | Path | None = None,
+    validation: int | float = 0,
+    n_train: int | None = None,
+    n_test: int | None = None,
+    flatten: bool = True,
+    dtype: Any = None,
+    seed: int = 0,
+    download: bool = True,
+    test_fraction: float = 0.2,
+) -> Dataset:
+    """Load a data set by name (``"mnist-sample"``, ``"mnist"``, ``"fashion-mnist"``) or path.
+
+    Parameters
+    ----------
+    name : str
+        A name from ``DATASETS``, or the path of an ``.npz`` (arrays X, y, optionally X_test,
+        y_test) or ``.csv`` (label column first) file.
+    data_dir : path, optional
+        Where to look first for the IDX files of MNIST and Fashion-MNIST.
+    validation : int or float
+        Hold out the *last* examples of the training set for validation: a count (e.g. 10000
+        for the course's 50,000/10,000/10,000 MNIST split) or a fraction.
+    n_train, n_test : int, optional
+        Use only this many training / test examples.
+    flatten : bool
+        Images as rows of pixels (True) or as (n, rows, cols) arrays.
+    seed : int
+        Seeds the splits of the bundled sample and of user files.
+
+    Examples
+    --------
+    >>> data = load("mnist-sample", validation=1000)
+    >>> data
+    Dataset('mnist-sample', train=7000, test=2000, validation=1000)
+    """
+    dtype = resolve_dtype(dtype)
+    if name in DATASETS:
+        train, test = DATASETS[name](
+            n_train,
+            n_test,
+            data_dir=data_dir,
+            flatten=flatten,
+            dtype=dtype,
+            seed=seed,
+            download=download,
+        )
+        classes = FASHION if name == "fashion-mnist" else DIGITS
+        image_shape: tuple[int, ...] | None = (28, 28)
+    else:
+        path = Path(name)
+        if not path.exists():
+            known = ", ".join(DATASETS)
+            raise ValueError(f"unknown data set {name!r}: not one of {known}, nor an existing file")
+        train, test = _user_file(path, test_fraction, seed, dtype)
+        if n_train is not None or n_test is not None:
+            train, test = (
+                (train[0][:n_train], train[1][:n_train]),
+                (test[0][:n_test], test[1][:n_test]),
+            )
+        classes = [str(c) for c in np.unique(train[1])] if train[1].dtype.kind in "iu" else []
+        image_shape = None
+    n_val = round(validation * len(train[0])) if isinstance(validation, float) else int(validation)
+    if not 0 <= n_val < len(train[0]):
+        raise ValueError(
+            f"validation must leave training data: asked for {n_val} of {len(train[0])}"
+        )
+    val = None
+    if n_val:
+        X, y = train
+        train, val = (X[:-n_val], y[:-n_val]), (X[-n_val:], y[-n_val:])
+    return Dataset(name, train, test, val, classes, image_shape)
+
+
+__all__ = [
+    "DATASETS",
+    "Augment",
+    "Dataset",
+    "IdxError",
+    "expand_with_shifts",
+    "load",
+    "load_idx_dataset",
+    "load_mnist_sample",
+    "one_hot",
+    "random_rotation",
+    "random_shift",
+    "read_csv",
+    "read_idx",
+    "read_idx_pair",
+    "read_npz",
+    "scale",
+    "shift",
+    "stratified_split",
+    "write_idx",
+]
