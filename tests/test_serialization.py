@@ -1,0 +1,249 @@
+"""Saving and loading: bit-identical round trips, refusal of bad files, checkpoints."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+from deltaprop import (
+    SGD,
+    Adam,
+    AverageMomentum,
+    Dense,
+    LambdaCallback,
+    Maxout,
+    ModelFileError,
+    Momentum,
+    Nesterov,
+    Network,
+    load,
+    save,
+)
+from deltaprop.layers import ACTIVATIONS
+from deltaprop.serialization import _read, _write
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_round_trip_predicts_bit_identically(tmp_path, rng, activation, dtype):
+    layers = [
+        Dense(6, 5, init="he_uniform", bias_init=0.1),
+        ACTIVATIONS[activation](),
+        Maxout(5, 4, pieces=3),
+        Dense(4, 3),
+        ACTIVATIONS[activation](),
+    ]
+    net = Network(layers, cost="quadratic", dtype=dtype, seed=5)
+    X = rng.normal(size=(20, 6))
+    save(net, tmp_path / "m.npz")
+    back = load(tmp_path / "m.npz")
+    assert back.get_config() == net.get_config()
+    assert back.summary() == net.summary()
+    np.testing.assert_array_equal(back.predict_proba(X), net.predict_proba(X))
+    assert back.predict_proba(X).dtype == np.dtype(dtype)
+
+
+def test_round_trip_keeps_layer_options(tmp_path):
+    from deltaprop import LeakyReLU
+
+    net = Network([Dense(3, 4), LeakyReLU(0.2), Dense(4, 2)], cost="quadratic")
+    save(net, tmp_path / "m.npz")
+    assert load(tmp_path / "m.npz").layers[1].slope == 0.2
+
+
+def test_truncated_and_random_files_are_rejected(tmp_path):
+    net = Network.from_sizes([4, 3, 2])
+    save(net, tmp_path / "m.npz")
+    data = (tmp_path / "m.npz").read_bytes()
+    for name, content in [
+        ("truncated.npz", data[: len(data) // 2]),
+        ("random.npz", os.urandom(len(data))),
+        ("empty.npz", b""),
+    ]:
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(ModelFileError, match="not a deltaprop file"):
+            load(tmp_path / name)
+
+
+def test_foreign_npz_and_wrong_format_are_rejected(tmp_path):
+    np.savez(tmp_path / "foreign.npz", W=np.zeros(3))
+    with pytest.raises(ModelFileError, match="no __meta__ record"):
+        load(tmp_path / "foreign.npz")
+    _write(tmp_path / "other.npz", {"format": "something-else", "version": 1}, {})
+    with pytest.raises(
+        ModelFileError, match="expected a deltaprop-model file, found 'something-else'"
+    ):
+        load(tmp_path / "other.npz")
+    _write(tmp_path / "future.npz", {"format": "deltaprop-model", "version": 99}, {})
+    with pytest.raises(ModelFileError, match="format version 99"):
+        load(tmp_path / "future.npz")
+
+
+def test_pickled_arrays_are_never_unpickled(tmp_path):
+    """An object array inside the file would need pickle: loading refuses it."""
+    buffer = io.BytesIO()
+    meta = np.frombuffer(json.dumps({"format": "deltaprop-model", "version": 1}).encode(), np.uint8)
+    np.savez(buffer, __meta__=meta, evil=np.array([object()], dtype=object))
+    (tmp_path / "evil.npz").write_bytes(buffer.getvalue())
+    with pytest.raises(ModelFileError, match="not a deltaprop file"):
+        load(tmp_path / "evil.npz")
+
+
+def test_config_names_resolve_only_through_the_registry(tmp_path):
+    net = Network.from_sizes([4, 3, 2])
+    config = net.get_config()
+    config["layers"][0]["class"] = "os.system"
+    _write(tmp_path / "m.npz", {"format": "deltaprop-model", "version": 1, "network": config}, {})
+    with pytest.raises(ModelFileError, match=r"unknown layer class 'os.system'"):
+        load(tmp_path / "m.npz")
+
+
+def test_wrong_or_missing_parameters_are_rejected(tmp_path):
+    net = Network.from_sizes([4, 3, 2])
+    meta = {"format": "deltaprop-model", "version": 1, "network": net.get_config()}
+    params = {name: p for name, p, _ in net.named_parameters()}
+    _write(tmp_path / "missing.npz", meta, {k: v for k, v in params.items() if k != "layers.2.b"})
+    with pytest.raises(ModelFileError, match=r"parameter layers.2.b is missing"):
+        load(tmp_path / "missing.npz")
+    _write(tmp_path / "shape.npz", meta, {**params, "layers.0.W": np.zeros((3, 4), np.float32)})
+    with pytest.raises(
+        ModelFileError,
+        match=r"layers.0.W is float32\[3, 4\], the architecture needs float32\[4, 3\]",
+    ):
+        load(tmp_path / "shape.npz")
+
+
+def test_a_failed_save_leaves_the_old_file(tmp_path, monkeypatch):
+    net = Network.from_sizes([4, 3, 2])
+    save(net, tmp_path / "m.npz")
+    before = (tmp_path / "m.npz").read_bytes()
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(np, "savez", broken)
+    with pytest.raises(OSError, match="disk full"):
+        save(Network.from_sizes([4, 3, 2], seed=9), tmp_path / "m.npz")
+    assert (tmp_path / "m.npz").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.npz"]  # no temporary left
+
+
+def test_file_is_a_plain_zip_of_arrays_and_json(tmp_path):
+    save(Network.from_sizes([4, 3, 2]), tmp_path / "m.npz")
+    with zipfile.ZipFile(tmp_path / "m.npz") as archive:
+        names = sorted(archive.namelist())
+    assert names == [
+        "__meta__.npy",
+        "layers.0.W.npy",
+        "layers.0.b.npy",
+        "layers.2.W.npy",
+        "layers.2.b.npy",
+    ]
+    meta, _ = _read(tmp_path / "m.npz", "deltaprop-model")
+    assert meta["version"] == 1 and meta["network"]["cost"] == "log_likelihood"
+
+
+# -- checkpoints -------------------------------------------------------------------------
+
+
+def _interrupt_after(epochs):
+    def stop(network, history):
+        if len(history) == epochs:
+            raise KeyboardInterrupt
+
+    return LambdaCallback(on_epoch_end=stop)
+
+
+@pytest.mark.parametrize(
+    "make_optimizer",
+    [
+        lambda: SGD(0.3),
+        lambda: Momentum(0.1, 0.9),
+        lambda: Nesterov(0.1, 0.9),
+        lambda: AverageMomentum(0.3, 0.8),
+        lambda: Adam(0.01),
+    ],
+    ids=["sgd", "momentum", "nesterov", "average", "adam"],
+)
+def test_resumed_run_equals_an_uninterrupted_one(tmp_path, rng, make_optimizer):
+    X = rng.normal(size=(120, 5))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    kwargs = dict(
+        epochs=6,
+        batch_size=16,
+        validation_data=(X[:30], y[:30]),
+        seed=4,
+        lmbda=0.5,
+        log=lambda _: None,
+    )
+
+    def make():
+        return Network.from_sizes([5, 8, 2], "tanh", "softmax", seed=2)
+
+    full = make()
+    h_full = full.fit(X, y, optimizer=make_optimizer(), **kwargs)
+
+    ck = tmp_path / "ck.npz"
+    part = make()
+    h_part = part.fit(
+        X, y, optimizer=make_optimizer(), checkpoint=ck, callbacks=[_interrupt_after(2)], **kwargs
+    )
+    assert len(h_part) == 2 and "interrupted" in h_part.stop_reason
+
+    resumed = make()  # a fresh process would start like this
+    h_res = resumed.fit(X, y, optimizer=make_optimizer(), checkpoint=ck, resume=True, **kwargs)
+    for (name, p, _), (_, q, _) in zip(
+        full.named_parameters(), resumed.named_parameters(), strict=True
+    ):
+        np.testing.assert_array_equal(p, q, err_msg=name)
+    assert h_res.epoch == h_full.epoch
+    for key in ("train_cost", "train_accuracy", "val_cost", "val_accuracy", "eta"):
+        assert getattr(h_res, key) == getattr(h_full, key), key
+
+
+def test_checkpoint_is_written_before_the_first_epoch(tmp_path, rng):
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 2, 20)
+    ck = tmp_path / "ck.npz"
+    Network.from_sizes([3, 2]).fit(
+        X,
+        y,
+        epochs=1,
+        checkpoint=ck,
+        callbacks=[LambdaCallback(on_batch_end=_raise)],
+        log=lambda _: None,
+    )
+    from deltaprop import load_checkpoint
+
+    state = load_checkpoint(ck)
+    assert state["epoch"] == 0 and state["history"]["epoch"] == []
+
+
+def _raise(*args):
+    raise KeyboardInterrupt
+
+
+def test_resume_refuses_a_different_network_or_optimiser(tmp_path, rng):
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 2, 20)
+    ck = tmp_path / "ck.npz"
+    Network.from_sizes([3, 4, 2]).fit(X, y, epochs=1, checkpoint=ck, optimizer="momentum")
+    with pytest.raises(ValueError, match="checkpoint of a different network"):
+        Network.from_sizes([3, 5, 2]).fit(
+            X, y, epochs=2, checkpoint=ck, resume=True, optimizer="momentum"
+        )
+    with pytest.raises(ValueError, match="written with optimiser 'momentum', not 'adam'"):
+        Network.from_sizes([3, 4, 2]).fit(
+            X, y, epochs=2, checkpoint=ck, resume=True, optimizer="adam"
+        )
+
+
+def test_resume_without_a_checkpoint_starts_fresh(tmp_path, rng):
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 2, 20)
+    h = Network.from_sizes([3, 2]).fit(
+        X, y, epochs=2, checkpoint=tmp_path / "none.npz", resume=True
+    )
+    assert h.epoch == [1, 2] and (tmp_path / "none.npz").exists()
