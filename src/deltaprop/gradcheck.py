@@ -139,8 +139,13 @@ def gradcheck(
     t = network._targets(y, len(x))
     analytic = {k: to_numpy(g).copy() for k, g in network.backprop(x, t, lmbda=lmbda, n=n).items()}
 
+    # J must be the very function backprop differentiated: training mode, same dropout masks
+    stochastic = [layer for layer in network.layers if hasattr(layer, "reuse_mask")]
+    for layer in stochastic:
+        layer.reuse_mask = True
+
     def J() -> float:
-        return network._evaluate(x, t, lmbda, n, chunk=len(x))[0]
+        return network._evaluate(x, t, lmbda, n, chunk=len(x), training=True)[0]
 
     rng = np.random.default_rng(seed)
     errors, checked = {}, {}
@@ -149,6 +154,8 @@ def gradcheck(
         numeric = numerical_gradient(J, param, entries, eps)
         errors[name] = rel_error(analytic[name].reshape(-1)[entries], numeric)
         checked[name] = len(entries)
+    for layer in stochastic:
+        layer.reuse_mask = False
     return GradCheckResult(errors, checked, tol)
 
 
@@ -171,6 +178,8 @@ def gradcheck_layer(
     _require_float64([x, *layer.params.values()], "inputs and parameters")
     rng = np.random.default_rng(seed)
     G = rng.standard_normal(layer.forward(x, training=True).shape)
+    if hasattr(layer, "reuse_mask"):
+        layer.reuse_mask = True
 
     def J() -> float:
         return float((layer.forward(x, training=True) * G).sum())

@@ -32,6 +32,9 @@ class Network:
         Seeds the initialisation of every parameter.
     dtype : {"float32", "float64"}, default float32
         Type of parameters and activations; gradient checks need float64.
+    input_shape : tuple of int, optional
+        Shape of one input example, e.g. (1, 28, 28) for a network that starts with a
+        ``Conv2D``; by default taken from the first ``Dense`` (or ``Reshape``) layer.
 
     Examples
     --------
@@ -50,6 +53,7 @@ class Network:
         *,
         seed: int = 0,
         dtype: Any = None,
+        input_shape: Sequence[int] | None = None,
     ) -> None:
         layers = list(layers)
         if not layers:
@@ -64,7 +68,7 @@ class Network:
         if cost is None:
             cost = costs.MATCHED_COST.get(type(layers[-1]), "quadratic")
         self.cost_function = costs.get(cost)
-        self.input_shape, self.output_shape = self._check_chain()
+        self.input_shape, self.output_shape = self._check_chain(input_shape)
         rng = np.random.default_rng(seed)
         for i, layer in enumerate(layers):
             if not layer.built:
@@ -112,19 +116,28 @@ class Network:
         layers += [Dense(sizes[-2], sizes[-1], init=init, bias_init=bias_init), out_cls()]
         return cls(layers, cost, seed=seed, dtype=dtype)
 
-    def _check_chain(self) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+    def _check_chain(
+        self, input_shape: Sequence[int] | None
+    ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
         """Check that each layer's output fits the next one's input; return the end shapes."""
-        start = next((i for i, la in enumerate(self.layers) if hasattr(la, "n_in")), None)
-        if start is None:
-            return None, None
-        input_shape: tuple[int, ...] = (self.layers[start].n_in,)  # type: ignore[attr-defined]
-        shape = input_shape
+        if input_shape is None:
+            first = next((la for la in self.layers if not isinstance(la, Activation)), None)
+            if first is None or not hasattr(first, "n_in"):
+                if first is not None and first.name == "conv2d":
+                    raise ValueError(
+                        "a network that starts with Conv2D needs input_shape=(channels, rows, "
+                        "cols), or a Reshape layer first"
+                    )
+                return None, None
+            input_shape = (first.n_in,)
+        shape = tuple(int(s) for s in input_shape)
+        start_shape = shape
         for i, layer in enumerate(self.layers):
             try:
                 shape = layer.output_shape(shape)
             except ValueError as err:
                 raise ValueError(f"layer sizes do not chain at layer {i}: {err}") from None
-        return input_shape, shape
+        return start_shape, shape
 
     # -- forward --------------------------------------------------------------------------
 
@@ -135,9 +148,9 @@ class Network:
             raise ValueError("the network's output size is unknown (no layer fixes it)")
         return int(np.prod(self.output_shape))
 
-    def _forward(self, x: Array, training: bool = False) -> Array:
-        """A = layer_L(... layer_1(x)) on an already validated batch."""
-        for layer in self.layers:
+    def _forward(self, x: Array, training: bool = False, upto: int | None = None) -> Array:
+        """A = layer_L(... layer_1(x)) on a validated batch (or only up to layer ``upto``)."""
+        for layer in self.layers[: None if upto is None else upto + 1]:
             x = layer.forward(x, training=training)
         return x
 
@@ -145,9 +158,22 @@ class Network:
         """Return the network's output a for inputs X, shape (n, n_out)."""
         return self._forward(check_inputs(X, self.input_shape, self.dtype), training)
 
+    def features(self, X: Any, layer: int, *, chunk: int = 1000) -> np.ndarray:
+        """Return the activations of layer ``layer`` (an index; -1 is the output) for X.
+
+        A trained network used this way is a feature extractor (transfer learning).
+        """
+        x = check_inputs(X, self.input_shape, self.dtype)
+        index = range(len(self.layers))[layer]
+        parts = [
+            to_numpy(self._forward(x[lo : lo + chunk], upto=index))
+            for lo in range(0, len(x), chunk)
+        ]
+        return np.concatenate(parts)
+
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return the outputs (class probabilities for a softmax or sigmoid output)."""
-        return to_numpy(self.forward(X))
+        return self.features(X, -1)
 
     def predict(self, X: Any) -> np.ndarray:
         """Return the predicted class: argmax of the outputs, or a > 0.5 for a single output."""
@@ -185,14 +211,20 @@ class Network:
         return lmbda / (2 * n) * total
 
     def _evaluate(
-        self, x: Array, y: Array, lmbda: float = 0.0, n: int | None = None, chunk: int = 1000
+        self,
+        x: Array,
+        y: Array,
+        lmbda: float = 0.0,
+        n: int | None = None,
+        chunk: int = 1000,
+        training: bool = False,
     ) -> tuple[float, float | None]:
         """Return (cost with the L2 term, accuracy or None) of validated data, in chunks."""
         labels = labels_of(to_numpy(y))
         total, correct = 0.0, 0
         for lo in range(0, len(x), chunk):
             xc, yc = x[lo : lo + chunk], y[lo : lo + chunk]
-            a = self._forward(xc)
+            a = self._forward(xc, training)
             total += self._data_cost(a, yc) * len(xc)
             if labels is not None:
                 correct += int((_classes(to_numpy(a)) == labels[lo : lo + chunk]).sum())
@@ -221,26 +253,46 @@ class Network:
 
     # -- backpropagation ------------------------------------------------------------------
 
-    def _backprop(self, x: Array, y: Array, lmbda: float = 0.0, n: int | None = None) -> float:
-        """Forward then backward on a validated batch; fill every layer's grads; return the cost.
+    def _backprop(
+        self,
+        x: Array,
+        y: Array,
+        lmbda: float = 0.0,
+        n: int | None = None,
+        trainable_only: bool = False,
+    ) -> float:
+        """Forward then backward on a validated batch; fill the layers' grads; return the cost.
 
-        Gradients are of the mean cost over the batch plus λ/(2n) Σ w².
+        Gradients are of the mean cost over the batch plus λ/(2n) Σ w². Backpropagation
+        stops at the first layer with parameters (with ``trainable_only``: with trainable
+        parameters), since nothing below it needs δ.
         """
         a = self._forward(x, training=True)
         data_cost = self._data_cost(a, y)
         last = self.layers[-1]
+        first = self._first_learning_layer(trainable_only)
         if self._paired:  # δᴸ = (a − y)/n directly: no division by a(1 − a), no log(0)
             delta = self.cost_function.delta(last.z, a, y)  # type: ignore[attr-defined]
         else:  # general chain rule δᴸ = f'(zᴸ) ⊙ ∂C/∂a
             delta = last.backward(self.cost_function.derivative(a, y))
-        for layer in reversed(self.layers[:-1]):
-            delta = layer.backward(delta)
+        for i in range(len(self.layers) - 2, first - 1, -1):
+            if i == first:
+                self.layers[i].backward_params(delta)
+            else:
+                delta = self.layers[i].backward(delta)
         if lmbda:
             scale = lmbda / (n or len(x))
             for layer in self.layers:
                 for key in layer.regularized:
                     layer.grads[key] += scale * layer.params[key]
         return data_cost
+
+    def _first_learning_layer(self, trainable_only: bool) -> int:
+        """Index of the first layer whose parameter gradients are wanted (len - 1 if none)."""
+        for i, layer in enumerate(self.layers[:-1]):
+            if layer.params and (layer.trainable or not trainable_only):
+                return i
+        return len(self.layers) - 1
 
     def backprop(
         self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None
@@ -254,6 +306,22 @@ class Network:
         t = self._targets(y, len(x))
         self._backprop(x, t, check_non_negative(lmbda, "lmbda"), n)
         return {name: grad for name, _, grad in self.named_parameters()}
+
+    def trainable_parameters(self) -> Iterator[tuple[str, Array, Array]]:
+        """Like :meth:`named_parameters`, without the layers that are frozen."""
+        for i, layer in enumerate(self.layers):
+            if layer.trainable:
+                for key, param in layer.params.items():
+                    yield f"layers.{i}.{key}", param, layer.grads[key]
+
+    def freeze(self, layers: slice | Sequence[int]) -> Network:
+        """Stop training the chosen layers (their δ still flows through); return self."""
+        chosen = (
+            self.layers[layers] if isinstance(layers, slice) else [self.layers[i] for i in layers]
+        )
+        for layer in chosen:
+            layer.trainable = False
+        return self
 
     def named_parameters(self) -> Iterator[tuple[str, Array, Array]]:
         """Yield ``(name, parameter, gradient)`` triples, e.g. ``("layers.0.W", W, dW)``."""
@@ -310,8 +378,10 @@ class Network:
         """Return the architecture as JSON-ready data (layers by registered name, cost, dtype)."""
         return {
             "layers": [
-                {"class": layer.name, "config": layer.get_config()} for layer in self.layers
+                {"class": layer.name, "config": layer.get_config(), "trainable": layer.trainable}
+                for layer in self.layers
             ],
+            "input_shape": None if self.input_shape is None else list(self.input_shape),
             "cost": self.cost_function.name,
             "dtype": str(self.dtype),
             "seed": self.seed,
@@ -329,8 +399,16 @@ class Network:
                 name = spec["class"]
                 if name not in LAYERS:
                     raise ValueError(f"unknown layer class {name!r}")
-                layers.append(LAYERS[name].from_config(dict(spec["config"])))
-            return cls(layers, config["cost"], seed=config.get("seed", 0), dtype=config["dtype"])
+                layer = LAYERS[name].from_config(dict(spec["config"]))
+                layer.trainable = bool(spec.get("trainable", True))
+                layers.append(layer)
+            return cls(
+                layers,
+                config["cost"],
+                seed=config.get("seed", 0),
+                dtype=config["dtype"],
+                input_shape=config.get("input_shape"),
+            )
         except (KeyError, TypeError) as err:
             raise ValueError(f"invalid network configuration: {err!r}") from None
 

@@ -291,11 +291,11 @@ def fit(
                 bar = _progress_bar(progress, -(-n // batch_size), f"epoch {epoch}/{epochs}")
                 for batch, lo in enumerate(range(0, n, batch_size), start=1):
                     cost = network._backprop(
-                        xs[lo : lo + batch_size], ts[lo : lo + batch_size], lmbda, n
+                        xs[lo : lo + batch_size], ts[lo : lo + batch_size], lmbda, n, True
                     )
                     if not math.isfinite(cost):
                         raise DivergenceError(epoch, batch, cost, opt.eta)
-                    opt.step(network.named_parameters())
+                    opt.step(network.trainable_parameters())
                     for cb in callbacks:
                         cb.on_batch_end(network, epoch, batch, cost)
                     if bar is not None:

@@ -6,18 +6,48 @@ import numpy as np
 import pytest
 
 from deltaprop import gradcheck_layer
-from deltaprop.layers import LAYERS, Dense, Maxout
+from deltaprop.layers import (
+    ACTIVATIONS,
+    LAYERS,
+    AvgPool2D,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Maxout,
+    MaxPool2D,
+    Reshape,
+)
 
 N_IN = 5
+# (factory, shape of one input example) for every registered layer
+CASES = {
+    "dense": (lambda: Dense(N_IN, 3, bias_init="normal"), (N_IN,)),
+    "maxout": (lambda: Maxout(N_IN, 3, pieces=3, bias_init="normal"), (N_IN,)),
+    "conv2d": (
+        lambda: Conv2D(2, 3, (3, 2), stride=(1, 2), padding=1, bias_init="normal"),
+        (2, 6, 7),
+    ),
+    "maxpool2d": (lambda: MaxPool2D(2), (2, 6, 5)),
+    "avgpool2d": (lambda: AvgPool2D(3, stride=2), (2, 7, 6)),
+    "flatten": (Flatten, (2, 3, 4)),
+    "reshape": (lambda: Reshape((2, 3, 2)), (12,)),
+    "dropout": (lambda: Dropout(0.3), (N_IN,)),
+}
+
+
+def test_every_registered_layer_has_a_case():
+    assert set(LAYERS) - set(ACTIVATIONS) == set(CASES)
 
 
 def make(name):
-    cls = LAYERS[name]
-    if cls is Dense:
-        return Dense(N_IN, 3, bias_init="normal")
-    if cls is Maxout:
-        return Maxout(N_IN, 3, pieces=3, bias_init="normal")
-    return cls()
+    if name in CASES:
+        return CASES[name][0]()
+    return LAYERS[name]()
+
+
+def input_shape(name):
+    return CASES[name][1] if name in CASES else (N_IN,)
 
 
 def built(name, dtype, seed=0):
@@ -29,10 +59,10 @@ def built(name, dtype, seed=0):
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_output_shape_and_dtype(name, rng):
     layer = built(name, "float32")
-    x = rng.normal(size=(4, N_IN)).astype(np.float32)
-    out = layer.forward(x)
+    x = rng.normal(size=(4, *input_shape(name))).astype(np.float32)
+    out = layer.forward(x, training=True)
     assert out.dtype == np.float32
-    assert out.shape == (4, *layer.output_shape((N_IN,)))
+    assert out.shape == (4, *layer.output_shape(input_shape(name)))
     delta_prev = layer.backward(np.ones_like(out))
     assert delta_prev.shape == x.shape and delta_prev.dtype == np.float32
     for key, p in layer.params.items():
@@ -42,7 +72,7 @@ def test_output_shape_and_dtype(name, rng):
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_backward_matches_central_differences(name, rng):
     layer = built(name, "float64")
-    x = rng.normal(size=(4, N_IN))
+    x = rng.normal(size=(4, *input_shape(name)))
     result = gradcheck_layer(layer, x, max_entries=None)
     assert result.passed and result.max_error < 1e-7, f"\n{result}"
 
@@ -55,7 +85,7 @@ def test_config_round_trip(name, rng):
     clone.build(np.random.default_rng(1), np.dtype("float64"), None)
     for key in layer.params:
         clone.params[key][...] = layer.params[key]
-    x = rng.normal(size=(3, N_IN))
+    x = rng.normal(size=(3, *input_shape(name)))
     np.testing.assert_array_equal(clone.forward(x), layer.forward(x))
 
 

@@ -12,9 +12,23 @@ from .activations import (
     activation_class,
 )
 from .base import Layer
+from .conv import Conv2D
 from .dense import Dense, Maxout
+from .dropout import Dropout
+from .pooling import AvgPool2D, MaxPool2D
+from .reshape import Flatten, Reshape
 
-_ALL: tuple[type[Layer], ...] = (Dense, Maxout, *ACTIVATIONS.values())
+_ALL: tuple[type[Layer], ...] = (
+    Dense,
+    Maxout,
+    Conv2D,
+    MaxPool2D,
+    AvgPool2D,
+    Flatten,
+    Reshape,
+    Dropout,
+    *ACTIVATIONS.values(),
+)
 LAYERS: dict[str, type[Layer]] = {cls.name: cls for cls in _ALL}
 """Every layer class by its registered name (used by ``from_config`` and the CLI)."""
 
@@ -22,12 +36,18 @@ __all__ = [
     "ACTIVATIONS",
     "LAYERS",
     "Activation",
+    "AvgPool2D",
+    "Conv2D",
     "Dense",
+    "Dropout",
+    "Flatten",
     "Identity",
     "Layer",
     "LeakyReLU",
+    "MaxPool2D",
     "Maxout",
     "ReLU",
+    "Reshape",
     "Sigmoid",
     "Softmax",
     "Tanh",

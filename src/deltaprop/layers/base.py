@@ -24,6 +24,7 @@ class Layer:
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
         self.grads: dict[str, Array] = {}
+        self.trainable = True  # False: a frozen layer passes δ on but its parameters stay
 
     def build(self, rng: np.random.Generator, dtype: np.dtype, activation: str | None) -> None:
         """Create the parameters (``activation`` names the layer that follows, for defaults)."""
@@ -44,6 +45,10 @@ class Layer:
     def backward(self, delta: Array) -> Array:
         """Given δ = ∂C/∂(output), store parameter gradients and return ∂C/∂(input)."""
         raise NotImplementedError
+
+    def backward_params(self, delta: Array) -> None:
+        """Store the parameter gradients only: used where no layer below needs δ_prev."""
+        self.backward(delta)
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments as JSON-ready data."""

@@ -106,9 +106,13 @@ class Dense(_Affine):
 
     def backward(self, delta: Array) -> Array:
         """∂C/∂W = xᵀδ, ∂C/∂b = Σₙ δ, δ_prev = δWᵀ."""
+        self.backward_params(delta)
+        return delta @ self.params["W"].T
+
+    def backward_params(self, delta: Array) -> None:
+        """∂C/∂W = xᵀδ, ∂C/∂b = Σₙ δ."""
         self.grads["W"] = self._x.T @ delta
         self.grads["b"] = delta.sum(axis=0)
-        return delta @ self.params["W"].T
 
 
 class Maxout(_Affine):

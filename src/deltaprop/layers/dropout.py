@@ -1,0 +1,54 @@
+"""Dropout: randomly silence units while training (inverted scaling, so inference is plain)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..backend import Array, asarray, get_array_module
+from .base import Layer
+
+
+class Dropout(Layer):
+    """During training, a = x ⊙ m / (1 − p) with m_i ~ Bernoulli(1 − p); at inference a = x.
+
+    The mask is drawn from a generator seeded when the network is built, so runs are
+    deterministic. ``reuse_mask = True`` keeps the last mask (gradient checks need the same
+    network for every evaluation of the cost).
+    """
+
+    name = "dropout"
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout p must be in [0, 1), got {p!r}")
+        self.p = float(p)
+        self.reuse_mask = False
+        self._rng = np.random.default_rng(0)
+        self._mask: Array | None = None
+
+    def build(self, rng: np.random.Generator, dtype: np.dtype, activation: str | None) -> None:
+        """Seed the mask generator from the network's generator."""
+        self._rng = np.random.default_rng(rng.integers(2**63))
+
+    def forward(self, x: Array, *, training: bool = False) -> Array:
+        """a = x ⊙ m / (1 − p) when training, else x."""
+        if not training or self.p == 0:
+            self._mask = None
+            return x
+        if not (self.reuse_mask and self._mask is not None and self._mask.shape == x.shape):
+            keep = self._rng.random(x.shape) >= self.p
+            self._mask = asarray(keep / (1 - self.p), x.dtype, get_array_module(x))
+        return x * self._mask
+
+    def backward(self, delta: Array) -> Array:
+        """δ_prev = δ ⊙ m / (1 − p) (the same mask as the forward pass)."""
+        return delta if self._mask is None else delta * self._mask
+
+    def get_config(self) -> dict[str, Any]:  # noqa: D102
+        return {"p": self.p}
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.p})"

@@ -1,0 +1,119 @@
+"""Pooling: the max or the mean of each window, per channel (NCHW)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..backend import Array, get_array_module
+from .base import Layer
+from .conv import _pair
+
+
+def offsets(kh: int, kw: int, sh: int, sw: int, oh: int, ow: int) -> list[tuple[slice, ...]]:
+    """For each kernel offset (i, j), the slice of an image that the windows' (i, j) cells cover.
+
+    Working offset by offset keeps every NumPy operation on large strided blocks; reducing
+    over small window axes instead is many times slower.
+    """
+    return [
+        (slice(None), slice(None), slice(i, i + sh * oh, sh), slice(j, j + sw * ow, sw))
+        for i in range(kh)
+        for j in range(kw)
+    ]
+
+
+class _Pool(Layer):
+    """Shared shape logic of the pooling layers: windows of ``size`` moved by ``stride``."""
+
+    def __init__(
+        self, size: int | tuple[int, int] = 2, stride: int | tuple[int, int] | None = None
+    ) -> None:
+        super().__init__()
+        self.size = _pair(size, f"{type(self).__name__} size")
+        self.stride = (
+            self.size if stride is None else _pair(stride, f"{type(self).__name__} stride")
+        )
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        if len(input_shape) != 3:
+            raise ValueError(f"{self!r} expects inputs (channels, rows, cols), got {input_shape}")
+        (kh, kw), (sh, sw) = self.size, self.stride
+        c, h, w = input_shape
+        if h < kh or w < kw:
+            raise ValueError(f"{self!r}: a {kh}x{kw} window does not fit a {h}x{w} image")
+        return (c, (h - kh) // sh + 1, (w - kw) // sw + 1)
+
+    def _slices(self, x: Array) -> list[tuple[slice, ...]]:
+        """Check the input and return its per-offset slices (see :func:`offsets`)."""
+        if x.ndim != 4:
+            raise ValueError(f"{self!r} expects inputs (n, channels, rows, cols), got {x.shape}")
+        self._x = x
+        _, oh, ow = self.output_shape(x.shape[1:])
+        return offsets(*self.size, *self.stride, oh, ow)
+
+    def get_config(self) -> dict[str, Any]:
+        return {"size": list(self.size), "stride": list(self.stride)}
+
+    def __repr__(self) -> str:
+        (kh, kw), (sh, sw) = self.size, self.stride
+        size = str(kh) if kh == kw else f"({kh}, {kw})"
+        stride = "" if self.stride == self.size else f", stride={sh if sh == sw else (sh, sw)}"
+        return f"{type(self).__name__}({size}{stride})"
+
+
+class MaxPool2D(_Pool):
+    """Max pooling, a = max over each window.
+
+    The gradient goes to the window's maximum; where several entries tie for the maximum it
+    is shared equally among them, which is what central differences measure at a tie.
+    """
+
+    name = "maxpool2d"
+
+    def forward(self, x: Array, *, training: bool = False) -> Array:
+        """a[n, c, i, j] = max over the window at (i, j)."""
+        xp = get_array_module(x)
+        first, *rest = self._slices(x)
+        a = x[first].copy()
+        for cell in rest:
+            xp.maximum(a, x[cell], out=a)
+        self._a = a
+        return a
+
+    def backward(self, delta: Array) -> Array:
+        """δ_prev = δ / (number of maxima) at each window's maxima, summed over windows."""
+        xp = get_array_module(delta)
+        x, a = self._x, self._a
+        cells = offsets(*self.size, *self.stride, *a.shape[2:])
+        count = xp.zeros_like(a)
+        for cell in cells:
+            count += x[cell] == a
+        share = delta / count
+        dx = xp.zeros_like(x)
+        for cell in cells:
+            dx[cell] += (x[cell] == a) * share
+        return dx
+
+
+class AvgPool2D(_Pool):
+    """Average pooling, a = mean over each window."""
+
+    name = "avgpool2d"
+
+    def forward(self, x: Array, *, training: bool = False) -> Array:
+        """a[n, c, i, j] = mean over the window at (i, j)."""
+        first, *rest = self._slices(x)
+        a = x[first].copy()
+        for cell in rest:
+            a += x[cell]
+        a /= self.size[0] * self.size[1]
+        return a
+
+    def backward(self, delta: Array) -> Array:
+        """δ_prev = δ / (kh·kw) spread over each window, summed over windows."""
+        xp = get_array_module(delta)
+        share = delta / (self.size[0] * self.size[1])
+        dx = xp.zeros_like(self._x)
+        for cell in offsets(*self.size, *self.stride, *delta.shape[2:]):
+            dx[cell] += share
+        return dx
