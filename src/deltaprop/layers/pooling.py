@@ -64,8 +64,9 @@ class _Pool(Layer):
 class MaxPool2D(_Pool):
     """Max pooling, a = max over each window.
 
-    The gradient goes to the window's maximum; where several entries tie for the maximum it
-    is shared equally among them, which is what central differences measure at a tie.
+    The gradient goes to the window's maximum. Where m entries tie for the maximum, max is
+    not differentiable; δ is shared equally among them (a subgradient that conserves δ, and
+    exactly what central differences measure for the common two-way tie).
     """
 
     name = "maxpool2d"
