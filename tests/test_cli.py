@@ -99,6 +99,32 @@ def test_predict_a_png_and_an_npy(trained, tmp_path):
     assert len(lines) == 3 and "%" in lines[2]
 
 
+def test_train_a_cnn_from_the_command_line(tmp_path):
+    spec = "conv:6x5x5,pool:2,conv:8x3x3,pool:2,dense:10:softmax"
+    done = run(
+        "train",
+        "--layers",
+        spec,
+        "--epochs",
+        "1",
+        "--batch-size",
+        "32",
+        "--eta",
+        "0.05",
+        "--no-progress",
+        "--out",
+        str(tmp_path),
+    )
+    assert "Conv2D(1, 6, 5x5)" in done.stdout and "MaxPool2D(2)" in done.stdout
+    assert float(done.stdout.split("test accuracy:")[1].split("%")[0]) > 80
+    info = run("info", str(tmp_path / "model.npz")).stdout
+    assert "Conv2D(6, 8, 3x3)" in info
+    shifted = run("evaluate", str(tmp_path / "model.npz"), "--shift", "-2,-2").stdout
+    assert "moved 2 left and 2 up" in shifted
+    check = run("gradcheck", "--layers", "conv:3x3:same,pool:2,dense:3:softmax", "--image", "6x6")
+    assert "passed" in check.stdout
+
+
 def test_info_and_gradcheck(trained):
     out, _ = trained
     info = run("info", str(out / "model.npz")).stdout

@@ -115,8 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--output", default="softmax", help="output activation (default softmax)")
     train.add_argument(
         "--layers",
-        help="layer specification instead of --hidden/--activation/--output, "
-        "e.g. dense:100:relu,dense:10:softmax",
+        help="layer specification instead of --hidden/--activation/--output: dense:N[:ACT], "
+        "maxout:N[:K], conv:FxK[xK][:sN][:same|pN][:ACT] (ReLU by default), pool:K[:sN], "
+        "avgpool:K[:sN], dropout:P, flatten; e.g. the LeNet-style CNN "
+        "conv:20x5x5,pool:2,conv:40x5x5,pool:2,dense:100:relu,dense:10:softmax",
     )
     train.add_argument(
         "--cost", help="quadratic, cross-entropy or log-likelihood (default: matched to the output)"
@@ -214,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="layer specification (default dense:5:sigmoid,dense:4:tanh,dense:3:softmax)",
     )
     check.add_argument("--inputs", type=int, default=6, help="input features (default 6)")
+    check.add_argument(
+        "--image",
+        metavar="ROWSxCOLS",
+        help="lay the inputs out as an image, for conv layers, e.g. 8x8",
+    )
     check.add_argument("--cost", help="cost (default: matched to the output)")
     check.add_argument("--lmbda", type=float, default=0.0)
     check.add_argument("--seed", type=int, default=0)
@@ -268,10 +275,14 @@ def _load_data(args: argparse.Namespace, **kwargs: Any) -> datasets.Dataset:
     return datasets.load(args.dataset, data_dir=args.data_dir, **kwargs)
 
 
-def _build_network(args: argparse.Namespace, n_in: int, n_classes: int) -> Network:
+def _build_network(
+    args: argparse.Namespace, n_in: int, n_classes: int, image_shape: tuple[int, ...] | None
+) -> Network:
     init = args.init
     if args.layers:
-        layers = parse_layers(args.layers, n_in, init=init, bias_init=args.bias_init)
+        layers = parse_layers(
+            args.layers, n_in, image_shape=image_shape, init=init, bias_init=args.bias_init
+        )
         return Network(layers, args.cost, seed=args.seed, dtype=args.dtype)
     activation_class(args.activation)  # a clear error for an unknown name, before any work
     return Network.from_sizes(
@@ -305,7 +316,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     data = _load_data(args, validation=validation, dtype=args.dtype, seed=args.seed)
     X, y = data.train
     n_classes = len(data.classes) if data.classes else int(np.max(y)) + 1
-    net = _build_network(args, X.shape[1], n_classes)
+    net = _build_network(args, X.shape[1], n_classes, data.image_shape)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     checkpoint = Path(args.checkpoint) if args.checkpoint else out / "checkpoint.npz"
@@ -480,10 +491,12 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     """Run the gradient check on a small random float64 network; exit 1 if it fails."""
     # random biases too: with zero biases a dead ReLU puts z exactly on a kink (or makes
     # maxout pieces tie), where no derivative exists and central differences disagree
-    layers = parse_layers(args.layers, args.inputs, bias_init=Normal(0.5))
+    image = tuple(int(v) for v in args.image.split("x")) if args.image else None
+    n_in = int(np.prod(image)) if image else args.inputs
+    layers = parse_layers(args.layers, n_in, image_shape=image, bias_init=Normal(0.5))
     net = Network(layers, args.cost, seed=args.seed, dtype="float64")
     rng = np.random.default_rng(args.seed)
-    X = rng.normal(size=(8, args.inputs))
+    X = rng.normal(size=(8, n_in))
     n_out = net.n_out
     y: np.ndarray
     if net.cost_function.name == "quadratic":
