@@ -194,9 +194,7 @@ class Network:
 
     def _data_cost(self, a: Array, y: Array) -> float:
         """Mean cost of the last forward pass (from z when the pair is matched: stable)."""
-        if self._paired:
-            return self.cost_function.value_from_z(self.layers[-1].z, y)  # type: ignore[attr-defined]
-        return self.cost_function.value(a, y)
+        return self._cost_of(self.layers[-1].z if self._paired else a, y)  # type: ignore[attr-defined]
 
     def _l2_term(self, lmbda: float, n: int) -> float:
         """λ/(2n) Σ w² over the regularised parameters (weights, never biases)."""
@@ -259,21 +257,23 @@ class Network:
         y: Array,
         lmbda: float = 0.0,
         n: int | None = None,
-        trainable_only: bool = False,
-    ) -> float:
-        """Forward then backward on a validated batch; fill the layers' grads; return the cost.
+        first: int | None = None,
+    ) -> Array:
+        """Forward then backward on a validated batch; fill the layers' grads.
 
         Gradients are of the mean cost over the batch plus λ/(2n) Σ w². Backpropagation
-        stops at the first layer with parameters (with ``trainable_only``: with trainable
-        parameters), since nothing below it needs δ.
+        stops at layer ``first`` (by default the first layer with parameters), since nothing
+        below it needs δ. Returns what the cost is computed from (see :meth:`_cost_of`).
         """
         a = self._forward(x, training=True)
-        data_cost = self._data_cost(a, y)
         last = self.layers[-1]
-        first = self._first_learning_layer(trainable_only)
+        if first is None:
+            first = self._first_learning_layer(trainable_only=False)
         if self._paired:  # δᴸ = (a − y)/n directly: no division by a(1 − a), no log(0)
-            delta = self.cost_function.delta(last.z, a, y)  # type: ignore[attr-defined]
+            out = last.z  # type: ignore[attr-defined]
+            delta = self.cost_function.delta(out, a, y)
         else:  # general chain rule δᴸ = f'(zᴸ) ⊙ ∂C/∂a
+            out = a
             delta = last.backward(self.cost_function.derivative(a, y))
         for i in range(len(self.layers) - 2, first - 1, -1):
             if i == first:
@@ -285,7 +285,13 @@ class Network:
             for layer in self.layers:
                 for key in layer.regularized:
                     layer.grads[key] += scale * layer.params[key]
-        return data_cost
+        return out
+
+    def _cost_of(self, out: Array, y: Array) -> float:
+        """Mean data cost from what :meth:`_backprop` returned (zᴸ for a matched pair, else a)."""
+        if self._paired:
+            return self.cost_function.value_from_z(out, y)
+        return self.cost_function.value(out, y)
 
     def _first_learning_layer(self, trainable_only: bool) -> int:
         """Index of the first layer whose parameter gradients are wanted (len - 1 if none)."""

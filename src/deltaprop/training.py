@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -96,6 +95,11 @@ class Callback:
     def on_batch_end(self, network: Network, epoch: int, batch: int, cost: float) -> None:
         """Called after each update with the mini-batch's cost (before the update)."""
 
+    @property
+    def uses_batch_end(self) -> bool:
+        """Whether :meth:`on_batch_end` does anything (the batch cost is computed only then)."""
+        return type(self).on_batch_end is not Callback.on_batch_end
+
     def on_epoch_end(self, network: Network, history: History) -> bool | None:
         """Called after each epoch is recorded; return True to stop training."""
         return None
@@ -114,6 +118,10 @@ class LambdaCallback(Callback):
     def on_batch_end(self, network: Network, epoch: int, batch: int, cost: float) -> None:  # noqa: D102
         if self._batch is not None:
             self._batch(network, epoch, batch, cost)
+
+    @property
+    def uses_batch_end(self) -> bool:  # noqa: D102
+        return self._batch is not None
 
     def on_epoch_end(self, network: Network, history: History) -> bool | None:  # noqa: D102
         return self._epoch(network, history) if self._epoch is not None else None
@@ -275,6 +283,10 @@ def fit(
 
     if first == 1:
         save_state(0)
+    # Prepared once: where backprop may stop, what the optimiser updates, who wants batch costs.
+    stop_at = network._first_learning_layer(trainable_only=True)
+    triples = list(network.trainable_parameters())
+    batch_callbacks = [cb for cb in callbacks if cb.uses_batch_end]
     # Overflow warnings would only announce what the divergence check reports clearly.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         try:
@@ -290,14 +302,17 @@ def fit(
                     xs = augment(xs, rng)
                 bar = _progress_bar(progress, -(-n // batch_size), f"epoch {epoch}/{epochs}")
                 for batch, lo in enumerate(range(0, n, batch_size), start=1):
-                    cost = network._backprop(
-                        xs[lo : lo + batch_size], ts[lo : lo + batch_size], lmbda, n, True
-                    )
-                    if not math.isfinite(cost):
-                        raise DivergenceError(epoch, batch, cost, opt.eta)
-                    opt.step(network.trainable_parameters())
-                    for cb in callbacks:
-                        cb.on_batch_end(network, epoch, batch, cost)
+                    tb = ts[lo : lo + batch_size]
+                    out = network._backprop(xs[lo : lo + batch_size], tb, lmbda, n, stop_at)
+                    # Each cost here is finite wherever zᴸ (or a) is: checking the outputs
+                    # is two calls, the cost itself a dozen; it is computed only when needed.
+                    if not np.isfinite(out).all():
+                        raise DivergenceError(epoch, batch, network._cost_of(out, tb), opt.eta)
+                    opt.step(triples)
+                    if batch_callbacks:
+                        cost = network._cost_of(out, tb)
+                        for cb in batch_callbacks:
+                            cb.on_batch_end(network, epoch, batch, cost)
                     if bar is not None:
                         bar.update()
                 if bar is not None:

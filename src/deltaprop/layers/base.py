@@ -14,8 +14,9 @@ class Layer:
 
     Batches are rows: ``x`` has shape ``(n, ...)`` with one example per row. A layer owns its
     parameters (``params``) and the gradients of the mean cost with respect to them
-    (``grads``, same keys, written by :meth:`backward`). Parameters named in ``regularized``
-    are penalised by L2 regularisation; biases never are.
+    (``grads``, same keys and shapes, written in place by :meth:`backward`, so an optimiser
+    may keep the arrays). Parameters named in ``regularized`` are penalised by L2
+    regularisation; biases never are.
     """
 
     name: ClassVar[str] = ""

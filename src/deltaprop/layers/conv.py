@@ -219,7 +219,7 @@ class Conv2D(Layer):
         """∂C/∂W and ∂C/∂b from δ; im2col is recomputed per chunk if it was not kept."""
         xp = get_array_module(d)
         n, f, p = d.shape
-        self.grads["b"] = d.sum(axis=2).sum(axis=0)  # two one-axis sums: much faster than one
+        d.sum(axis=2).sum(axis=0, out=self.grads["b"])  # two one-axis sums: faster than one
         if self._cols_cache is not None:
             dW = xp.tensordot(d, self._cols_cache, axes=([0, 2], [0, 2]))
         else:
@@ -228,7 +228,7 @@ class Conv2D(Layer):
             for lo in range(0, n, chunk):
                 cols = self._cols(self._xpad[lo : lo + chunk])
                 dW += xp.tensordot(d[lo : lo + chunk], cols, axes=([0, 2], [0, 2]))
-        self.grads["W"] = dW.reshape(self.params["W"].shape)
+        self.grads["W"][...] = dW.reshape(self.params["W"].shape)
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {

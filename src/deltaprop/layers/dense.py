@@ -110,9 +110,10 @@ class Dense(_Affine):
         return delta @ self.params["W"].T
 
     def backward_params(self, delta: Array) -> None:
-        """∂C/∂W = xᵀδ, ∂C/∂b = Σₙ δ."""
-        self.grads["W"] = self._x.T @ delta
-        self.grads["b"] = delta.sum(axis=0)
+        """∂C/∂W = xᵀδ, ∂C/∂b = Σₙ δ (written into the gradient buffers)."""
+        xp = get_array_module(delta)
+        xp.matmul(self._x.T, delta, out=self.grads["W"])
+        delta.sum(axis=0, out=self.grads["b"])
 
 
 class Maxout(_Affine):
@@ -154,8 +155,8 @@ class Maxout(_Affine):
         """
         xp = get_array_module(delta)
         delta_k = (xp.arange(self.pieces)[:, None, None] == self._k[None]) * delta[None]
-        self.grads["W"] = xp.matmul(self._x.T, delta_k)
-        self.grads["b"] = delta_k.sum(axis=1)
+        xp.matmul(self._x.T, delta_k, out=self.grads["W"])
+        delta_k.sum(axis=1, out=self.grads["b"])
         return xp.matmul(delta_k, self.params["W"].transpose(0, 2, 1)).sum(axis=0)
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
