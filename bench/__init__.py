@@ -1,0 +1,1 @@
+"""Benchmarks of deltaprop against reference implementations (not part of the package)."""

@@ -1,0 +1,430 @@
+"""Side-by-side benchmark of deltaprop against PyTorch, scikit-learn and plain NumPy loops.
+
+    python -m bench                  # the full run (several minutes), writes bench/RESULTS.md
+    python -m bench --quick          # a smoke test in well under a minute
+
+Every case trains the same architecture on the same data with the same batch size, learning
+rate, float32 and BLAS/torch thread count; implementations take turns (A B C A B C ...) so
+that a noisy machine affects them alike. Throughput is images per second over whole epochs
+(each implementation shuffles every epoch, as real training does); ratios are deltaprop's
+throughput over the reference's, per round, given as the median and the range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+if __package__ in (None, ""):  # run as a script: python bench/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    __package__ = "bench"
+
+import deltaprop
+from bench.references import TRAINERS, Case, DeltapropTrainer, available
+from deltaprop import datasets
+
+HERE = Path(__file__).resolve().parent
+
+MLP = dict(kind="mlp", sizes=(784, 100, 10), activation="sigmoid")
+CASES = [
+    Case("784-100-10 sigmoid, batch 10, SGD", batch=10, **MLP),
+    Case("784-100-10 sigmoid, batch 10, momentum", batch=10, momentum=0.9, **MLP),
+    Case("784-100-10 sigmoid, batch 32, SGD", batch=32, **MLP),
+    Case("784-100-10 sigmoid, batch 32, momentum", batch=32, momentum=0.9, **MLP),
+    Case("784-100-10 sigmoid, batch 128, SGD", batch=128, **MLP),
+    Case("784-100-10 sigmoid, batch 128, momentum", batch=128, momentum=0.9, **MLP),
+    Case(
+        "784-256-128-10 ReLU, batch 32, momentum",
+        kind="mlp",
+        sizes=(784, 256, 128, 10),
+        activation="relu",
+        batch=32,
+        momentum=0.9,
+        eta=0.05,
+        references=("torch", "sklearn", "numpy"),
+    ),
+    Case(
+        "LeNet-style CNN, batch 10, momentum",
+        kind="cnn",
+        batch=10,
+        momentum=0.9,
+        eta=0.01,
+        references=("torch",),
+    ),
+    Case(
+        "LeNet-style CNN, batch 64, momentum",
+        kind="cnn",
+        batch=64,
+        momentum=0.9,
+        eta=0.05,
+        references=("torch",),
+    ),
+]
+INFERENCE = [
+    Case(
+        "784-100-10 sigmoid, inference, batch 1000",
+        batch=1000,
+        references=("torch", "numpy"),
+        **MLP,
+    ),
+    Case("LeNet-style CNN, inference, batch 1000", kind="cnn", batch=1000, references=("torch",)),
+]
+
+
+@contextlib.contextmanager
+def threads(n: int) -> Iterator[None]:
+    """Run with ``n`` BLAS threads (NumPy, via threadpoolctl) and ``n`` torch threads."""
+    from threadpoolctl import threadpool_limits
+
+    if available("torch"):
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(n)
+    with threadpool_limits(n):
+        yield
+    if available("torch"):
+        torch.set_num_threads(before)
+
+
+def matmul_peak(size: int = 2048, repeats: int = 3) -> float:
+    """GFLOP/s of a float32 size³ matrix product, the best of a few."""
+    rng = np.random.default_rng(0)
+    a, b = rng.random((size, size), np.float32), rng.random((size, size), np.float32)
+    a @ b
+    best = min(_timed(lambda: a @ b) for _ in range(repeats))
+    return 2 * size**3 / best / 1e9
+
+
+def _timed(fn: Any) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def measure(
+    case: Case, X: np.ndarray, y: np.ndarray, n: int, repeats: int, train: bool = True
+) -> dict[str, list[float]]:
+    """Images/s of deltaprop and each available reference, taking turns, ``repeats`` rounds."""
+    names = ["deltaprop"] + [r for r in case.references if available(r)]
+    if not train:
+        names = [r for r in names if r not in ("sklearn", "per-example")]
+    trainers = {name: TRAINERS[name](case) for name in names}
+    counts = {
+        name: (max(case.batch * 5, n // 10) if name == "per-example" else n) for name in names
+    }
+    for trainer in trainers.values():  # warm-up: first calls allocate and load code
+        if train:
+            trainer.epoch(X[: case.batch * 5], y[: case.batch * 5])
+        else:
+            trainer.forward(X[: case.batch], case.batch)
+    result: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(repeats):
+        for name, trainer in trainers.items():
+            k = counts[name]
+            if train:
+                seconds = trainer.epoch(X[:k], y[:k])
+            else:
+                seconds = _timed(lambda t=trainer, k=k: t.forward(X[:k], case.batch))
+            result[name].append(k / seconds)
+    return result
+
+
+def ratio_text(ours: list[float], theirs: list[float]) -> str:
+    """Median and range of the per-round ratios ours/theirs."""
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    med = statistics.median(ratios)
+    return f"**{med:.2f}x** ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def memory_child(impl: str) -> None:
+    """One full epoch of the 784-100-10 MLP on Fashion-MNIST; print the peak RSS (KiB)."""
+    data = datasets.load("fashion-mnist")
+    X, y = data.train
+    case = Case("memory", batch=32, momentum=0.9, **MLP)
+    TRAINERS[impl](case).epoch(X, y)
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def peak_memory(impl: str) -> float:
+    """Peak resident memory (MiB) of :func:`memory_child` in a fresh process."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--memory-child", impl],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE.parent,
+    )
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def accuracy_parity(data: datasets.Dataset, epochs: int) -> dict[str, float]:
+    """Test accuracy after the same recipe (784-100-10 sigmoid, batch 32, momentum)."""
+    X, y = data.train
+    case = Case("parity", batch=32, momentum=0.9, **MLP)
+    out = {}
+    for name in ["deltaprop", "torch"]:
+        if not available(name):
+            continue
+        trainer = TRAINERS[name](case)
+        for _ in range(epochs):
+            trainer.epoch(X, y)
+        out[name] = float(np.mean(trainer.predict(data.test[0]) == data.test[1]))
+    return out
+
+
+def cnn_layer_profile(
+    X: np.ndarray, y: np.ndarray, batch: int = 64, steps: int = 20
+) -> list[tuple[str, float, float]]:
+    """Milliseconds per batch spent in each LeNet layer's forward and backward pass."""
+    trainer = DeltapropTrainer(Case("profile", kind="cnn", batch=batch, momentum=0.9, eta=0.05))
+    net = trainer.net
+    spent = {i: [0.0, 0.0] for i in range(len(net.layers))}
+    for i, layer in enumerate(net.layers):
+        for slot, method in ((0, "forward"), (1, "backward"), (1, "backward_params")):
+            original = getattr(layer, method)
+
+            def timed(
+                *args: Any, _f: Any = original, _i: int = i, _s: int = slot, **kw: Any
+            ) -> Any:
+                start = time.perf_counter()
+                out = _f(*args, **kw)
+                spent[_i][_s] += time.perf_counter() - start
+                return out
+
+            setattr(layer, method, timed)
+    trainer.epoch(X[: batch * steps], y[: batch * steps])
+    rows = []
+    for i, layer in enumerate(net.layers):
+        fwd, bwd = spent[i]
+        if layer.name == "dense" or layer.name == "conv2d":
+            bwd -= 0  # backward includes backward_params when both run; measured as called
+        rows.append((repr(layer), 1e3 * fwd / steps, 1e3 * bwd / steps))
+    return rows
+
+
+def fashion_cnn(epochs: int) -> tuple[float, float, list[float]]:
+    """The LeNet-style CNN on full Fashion-MNIST: test accuracy, wall time, per-epoch accuracy."""
+    data = datasets.load("fashion-mnist")
+    trainer = DeltapropTrainer(Case("fashion", kind="cnn", batch=64, momentum=0.9, eta=0.05))
+    accs = []
+    start = time.perf_counter()
+    for _ in range(epochs):
+        trainer.epoch(*data.train)
+        accs.append(float(np.mean(trainer.predict(data.test[0]) == data.test[1])))
+    return accs[-1], time.perf_counter() - start, accs
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    blas = "unknown"
+    with contextlib.suppress(Exception):
+        from threadpoolctl import threadpool_info
+
+        infos = [i for i in threadpool_info() if i["user_api"] == "blas"]
+        if infos:
+            blas = (
+                f"{infos[0]['internal_api']} {infos[0]['version']} ({infos[0].get('architecture')})"
+            )
+    versions = (
+        f"Python {platform.python_version()}, NumPy {np.__version__}, "
+        f"deltaprop {deltaprop.__version__}"
+    )
+    if available("torch"):
+        import torch
+
+        versions += f", PyTorch {torch.__version__}"
+    if available("sklearn"):
+        import sklearn
+
+        versions += f", scikit-learn {sklearn.__version__}"
+    return {"cpu": f"{cpu}, {os.cpu_count()} cores", "blas": blas, "versions": versions}
+
+
+def run(args: argparse.Namespace) -> str:
+    """Run every measurement and return the Markdown report."""
+    quick = args.quick
+    fashion = not quick and "fashion-mnist" in datasets.DATASETS and _has_fashion()
+    data = datasets.load("fashion-mnist") if fashion else datasets.load("mnist-sample")
+    X, y = data.train
+    info = machine()
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.datetime.now():%Y-%m-%d %H:%M} with "
+        f"`python -m bench{' --quick' if quick else ''}` on {info['cpu']}; BLAS {info['blas']}; "
+        f"{info['versions']}.",
+        f"Data: {data.name} ({len(X):,} training images), float32. Throughput in images/s, "
+        f"median of {args.repeats} interleaved rounds; ratio = deltaprop / reference per round, "
+        "median (min-max). Training times whole epochs, each implementation shuffling every epoch; "
+        "deltaprop's epoch time is the one its History records (fit's one-time input checks "
+        "excluded).",
+        "",
+    ]
+    mlp_n, cnn_n = (1000, 200) if quick else (10000, 2000)
+    for n_threads in args.threads:
+        with threads(n_threads):
+            peak = matmul_peak(1024 if quick else 2048)
+            lines += [
+                f"## {n_threads} thread{'s' if n_threads > 1 else ''}",
+                "",
+                f"float32 matrix-product peak ({'1024' if quick else '2048'}^3): "
+                f"**{peak:.0f} GFLOP/s**.",
+                "",
+                "| case | deltaprop | reference | reference images/s | deltaprop / reference |",
+                "|---|---|---|---|---|",
+            ]
+            for case in CASES[:3] + CASES[-1:] if quick else CASES:
+                n = cnn_n if case.kind == "cnn" else mlp_n
+                res = measure(case, X, y, n, args.repeats)
+                ours = res.pop("deltaprop")
+                lines += _rows(case.name, ours, res)
+                if case.batch == 128 and not case.momentum:
+                    flops = 6 * case.n_params * statistics.median(ours) / 1e9
+                    lines.append(
+                        f"| ↳ achieved: 6 × {case.n_params:,} params × images/s | "
+                        f"{flops:.1f} GFLOP/s | matrix-product peak | {peak:.0f} GFLOP/s | "
+                        f"**{flops / peak:.0%}** of peak |"
+                    )
+            for case in INFERENCE:
+                n = 2000 if quick else 10000
+                res = measure(
+                    case,
+                    data.test[0] if len(data.test[0]) >= n else X,
+                    y,
+                    n,
+                    args.repeats,
+                    train=False,
+                )
+                ours = res.pop("deltaprop")
+                lines += _rows(case.name, ours, res)
+            lines.append("")
+    if not quick:
+        lines += _extras(data, args)
+    return "\n".join(lines) + "\n"
+
+
+def _has_fashion() -> bool:
+    try:
+        datasets.mnist.locate("fashion-mnist", download=False)
+    except (FileNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _rows(name: str, ours: list[float], refs: dict[str, list[float]]) -> list[str]:
+    rows = []
+    for ref, theirs in refs.items():
+        rows.append(
+            f"| {name} | {statistics.median(ours):,.0f} | {ref} | "
+            f"{statistics.median(theirs):,.0f} | {ratio_text(ours, theirs)} |"
+        )
+    if not refs:
+        rows.append(f"| {name} | {statistics.median(ours):,.0f} | (no reference installed) | | |")
+    return rows
+
+
+def _extras(data: datasets.Dataset, args: argparse.Namespace) -> list[str]:
+    lines: list[str] = []
+    with threads(1):
+        lines += [
+            "## Where the CNN's time goes (deltaprop, batch 64, 1 thread)",
+            "",
+            "| layer | forward ms/batch | backward ms/batch |",
+            "|---|---|---|",
+        ]
+        profile = cnn_layer_profile(*data.train)
+        total = sum(f + b for _, f, b in profile)
+        for name, f, b in profile:
+            lines.append(f"| {name} | {f:.2f} | {b:.2f} |")
+        lines += [
+            f"| total | {sum(f for _, f, _ in profile):.2f} | "
+            f"{sum(b for _, _, b in profile):.2f} ({total:.1f} ms/batch) |",
+            "",
+        ]
+    if data.name == "fashion-mnist":
+        lines += ["## Peak memory, one epoch of 784-100-10 on Fashion-MNIST (batch 32)", ""]
+        mem = {impl: peak_memory(impl) for impl in ("deltaprop", "torch") if available(impl)}
+        for impl, mib in mem.items():
+            lines.append(f"- {impl}: {mib:,.0f} MiB max RSS (process, data included)")
+        if len(mem) == 2:
+            lines.append(f"- deltaprop / torch: **{mem['deltaprop'] / mem['torch']:.2f}x**")
+        lines.append("")
+        with threads(1):
+            parity = accuracy_parity(data, args.parity_epochs)
+        lines += [
+            f"## Accuracy at the same recipe ({args.parity_epochs} epochs, 784-100-10 "
+            "sigmoid, batch 32, momentum 0.9, eta 0.1)",
+            "",
+        ]
+        lines += [f"- {impl}: {acc:.2%} test accuracy" for impl, acc in parity.items()]
+        lines.append("")
+        if args.fashion_cnn_epochs:
+            with threads(max(args.threads)):
+                acc, seconds, accs = fashion_cnn(args.fashion_cnn_epochs)
+            lines += [
+                f"## LeNet-style CNN on full Fashion-MNIST ({args.fashion_cnn_epochs} "
+                f"epochs, batch 64, momentum 0.9, eta 0.05, {max(args.threads)} threads)",
+                "",
+                f"- test accuracy: **{acc:.2%}** (per epoch: "
+                f"{', '.join(f'{a:.2%}' for a in accs)})",
+                f"- wall time: {seconds:.0f} s",
+                "",
+            ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke test in well under a minute")
+    parser.add_argument(
+        "--threads",
+        type=lambda s: [int(v) for v in s.split(",")],
+        default=None,
+        help="thread counts to run at, e.g. 1,2 (default 1,2; --quick: 1)",
+    )
+    parser.add_argument("--repeats", type=int, default=None, help="rounds per case (default 5)")
+    parser.add_argument("--parity-epochs", type=int, default=3)
+    parser.add_argument("--fashion-cnn-epochs", type=int, default=3)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the report (default bench/RESULTS.md; --quick: stdout only)",
+    )
+    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return 0
+    args.threads = args.threads or ([1] if args.quick else [1, 2])
+    args.repeats = args.repeats or (1 if args.quick else 5)
+    report = run(args)
+    print(report)
+    out = args.out or (None if args.quick else HERE / "RESULTS.md")
+    if out is not None:
+        out.write_text(report)
+        print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""The benchmark's quick mode runs (a smoke test: timings are not asserted, machines are noisy)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quick_benchmark_writes_a_report(tmp_path):
+    out = tmp_path / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = out.read_text()
+    assert report.startswith("# Benchmark results")
+    for case in (
+        "784-100-10 sigmoid, batch 10, SGD",
+        "LeNet-style CNN, batch 64",
+        "inference, batch 1000",
+    ):
+        assert case in report
+    assert "| numpy |" in report  # the hand-written NumPy floor is always there
+    assert "GFLOP/s" in report
