@@ -229,7 +229,7 @@ class TorchTrainer:
             act = nn.ReLU if case.activation == "relu" else nn.Sigmoid
             layers: list[nn.Module] = []
             s = case.sizes
-            for a, b in itertools.pairwise(s):
+            for a, b in itertools.pairwise(s[:-1]):
                 layers += [nn.Linear(a, b), act()]
             layers.append(nn.Linear(s[-2], s[-1]))
             self.model = nn.Sequential(*layers)
