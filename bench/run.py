@@ -292,7 +292,7 @@ def run(args: argparse.Namespace) -> str:
                 "| case | deltaprop | reference | reference images/s | deltaprop / reference |",
                 "|---|---|---|---|---|",
             ]
-            for case in CASES[:3] + CASES[-1:] if quick else CASES:
+            for case in _selected(CASES[:3] + CASES[-1:] if quick else CASES, args.only):
                 n = cnn_n if case.kind == "cnn" else mlp_n
                 res = measure(case, X, y, n, args.repeats)
                 ours = res.pop("deltaprop")
@@ -304,7 +304,7 @@ def run(args: argparse.Namespace) -> str:
                         f"{flops:.1f} GFLOP/s | matrix-product peak | {peak:.0f} GFLOP/s | "
                         f"**{flops / peak:.0%}** of peak |"
                     )
-            for case in INFERENCE:
+            for case in _selected(INFERENCE, args.only):
                 n = 2000 if quick else 10000
                 res = measure(
                     case,
@@ -317,9 +317,13 @@ def run(args: argparse.Namespace) -> str:
                 ours = res.pop("deltaprop")
                 lines += _rows(case.name, ours, res)
             lines.append("")
-    if not quick:
+    if not quick and args.only is None:
         lines += _extras(data, args)
     return "\n".join(lines) + "\n"
+
+
+def _selected(cases: list[Case], only: str | None) -> list[Case]:
+    return [c for c in cases if only is None or only.lower() in c.name.lower()]
 
 
 def _has_fashion() -> bool:
@@ -410,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="where to write the report (default bench/RESULTS.md; --quick: stdout only)",
     )
+    parser.add_argument("--only", help="run only the cases whose name contains this text")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.memory_child:

@@ -25,6 +25,7 @@ class Optimizer(Configurable):
     def __init__(self, eta: float = 0.1) -> None:
         self.eta = check_positive(eta, "learning rate eta")
         self.state: dict[str, dict[str, Array]] = {}
+        self._scratch_arrays: dict[str, Array] = {}
 
     def step(self, triples: Iterable[Triple]) -> None:
         """Apply one update to every (name, parameter, gradient) triple."""
@@ -41,6 +42,18 @@ class Optimizer(Configurable):
         if key not in slot:
             slot[key] = get_array_module(like).zeros_like(like)
         return slot[key]
+
+    def _scratch(self, name: str, like: Array) -> Array:
+        """A reusable work array shaped like the parameter (not part of the saved state).
+
+        Writing η·g into it with ``out=`` instead of evaluating ``eta * g`` avoids a fresh
+        temporary per step; for large parameters each such allocation is a new memory
+        mapping that page-faults on first touch, which cost more than the arithmetic.
+        """
+        buf = self._scratch_arrays.get(name)
+        if buf is None or buf.shape != like.shape or buf.dtype != like.dtype:
+            buf = self._scratch_arrays[name] = get_array_module(like).empty_like(like)
+        return buf
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {"eta": self.eta}
@@ -61,7 +74,8 @@ class SGD(Optimizer):
     name = "sgd"
 
     def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
-        w -= self.eta * g
+        step = get_array_module(w).multiply(g, self.eta, out=self._scratch(name, w))
+        w -= step
 
 
 class Momentum(Optimizer):
@@ -76,7 +90,7 @@ class Momentum(Optimizer):
     def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
         v = self._buffer(name, "v", w)
         v *= self.mu
-        v -= self.eta * g
+        v -= get_array_module(w).multiply(g, self.eta, out=self._scratch(name, w))
         w += v
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
@@ -93,10 +107,12 @@ class Nesterov(Momentum):
     name = "nesterov"
 
     def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
-        v = self._buffer(name, "v", w)
+        xp = get_array_module(w)
+        v, tmp = self._buffer(name, "v", w), self._scratch(name, w)
         v *= self.mu
-        v -= self.eta * g
-        w += self.mu * v - self.eta * g
+        v -= xp.multiply(g, self.eta, out=tmp)
+        w -= tmp
+        w += xp.multiply(v, self.mu, out=tmp)
 
 
 class AverageMomentum(Optimizer):
@@ -109,10 +125,11 @@ class AverageMomentum(Optimizer):
         self.beta = _fraction(beta, "momentum beta")
 
     def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
-        v = self._buffer(name, "v", w)
+        xp = get_array_module(w)
+        v, tmp = self._buffer(name, "v", w), self._scratch(name, w)
         v *= self.beta
-        v += (1 - self.beta) * g
-        w -= self.eta * v
+        v += xp.multiply(g, 1 - self.beta, out=tmp)
+        w -= xp.multiply(v, self.eta, out=tmp)
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {"eta": self.eta, "beta": self.beta}
@@ -147,14 +164,20 @@ class Adam(Optimizer):
         xp = get_array_module(w)
         m = self._buffer(name, "m", w)
         v = self._buffer(name, "v", w)
+        tmp = self._scratch(name, w)
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        m += xp.multiply(g, 1 - self.beta1, out=tmp)
         v *= self.beta2
-        v += (1 - self.beta2) * (g * g)
-        # bias corrections folded into the step size: m̂/√v̂ = m/√v · √(1−β₂ᵗ)/(1−β₁ᵗ)
-        m_hat_scale = 1 / (1 - self.beta1**self.t)
-        v_hat_scale = 1 / (1 - self.beta2**self.t)
-        w -= self.eta * (m * m_hat_scale) / (xp.sqrt(v * v_hat_scale) + self.eps)
+        xp.multiply(g, g, out=tmp)
+        tmp *= 1 - self.beta2
+        v += tmp
+        # m̂ = m/(1 − β₁ᵗ), v̂ = v/(1 − β₂ᵗ); w ← w − η·m̂/(√v̂ + ε), all through one buffer
+        xp.multiply(v, 1 / (1 - self.beta2**self.t), out=tmp)
+        xp.sqrt(tmp, out=tmp)
+        tmp += self.eps
+        xp.divide(m, tmp, out=tmp)
+        tmp *= self.eta / (1 - self.beta1**self.t)
+        w -= tmp
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {"eta": self.eta, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}

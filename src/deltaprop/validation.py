@@ -22,7 +22,8 @@ def as_numeric(a: Any, what: str) -> np.ndarray:
 
 def check_finite(arr: np.ndarray, what: str) -> None:
     """Raise ValueError naming the first NaN or infinite entry of ``arr``, if any."""
-    if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+    # A finite sum means no NaN or infinity (both propagate): one pass, no boolean copy.
+    if arr.dtype.kind == "f" and not np.isfinite(arr.sum()) and not np.isfinite(arr).all():
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad)
         raise ValueError(f"{what} contains NaN or infinity (first at index {where})")

@@ -1,10 +1,20 @@
 """Convolution: small filters whose copies share one set of weights, slid over the image.
 
 Layout NCHW: inputs (n, channels, rows, cols), weights W (filters, channels, kh, kw), biases
-b (filters,). The forward pass unfolds every receptive field into a row ("im2col") and does
-one matrix product; the backward pass does the transposed products and folds the patch
-gradients back onto the image ("col2im"). To bound memory, batches whose unfolded patches
-would exceed ``max_patch_bytes`` are processed in chunks of images.
+b (filters,). The forward pass unfolds every receptive field into a column ("im2col") and
+does one matrix product; the backward pass does the transposed products and folds the patch
+gradients back onto the image ("col2im").
+
+Two arrangements of the unfolded patches, chosen by the number of input channels:
+
+* several channels: patches (channels·kh·kw, rows·cols·n) built from the batch transposed to
+  (channels, rows, cols, n). With the batch innermost, every kernel offset copies (and folds
+  back) runs of cols·n contiguous values instead of runs of cols, and the weight gradient
+  is one matrix product with no copy of the patches;
+* one channel (typically the first layer, whose input gradient is not needed): patches
+  (n, kh·kw, rows·cols) per image, which keeps the large output in NCHW without a transpose.
+
+Batches whose patches would exceed ``max_patch_bytes`` are processed in chunks of images.
 """
 
 from __future__ import annotations
@@ -40,18 +50,25 @@ def windows(x: Array, kh: int, kw: int, sh: int, sw: int) -> Array:
     )
 
 
-def fold(patches: Array, shape: tuple[int, ...], sh: int, sw: int) -> Array:
-    """Sum window gradients (n, c, kh, kw, out_rows, out_cols) back onto an image of ``shape``.
+def fold(
+    patches: Array, shape: tuple[int, ...], sh: int, sw: int, batch_last: bool = False
+) -> Array:
+    """Sum window gradients back onto images: the inverse of :func:`windows` for gradients.
 
-    The inverse of :func:`windows` for gradients: overlapping windows add up. One strided
-    addition per kernel offset (kh·kw of them), each over the whole batch.
+    ``patches`` is (n, c, kh, kw, out_rows, out_cols) and the result (n, c, rows, cols); with
+    ``batch_last`` they are (c, kh, kw, out_rows, out_cols, n) and (c, rows, cols, n).
+    Overlapping windows add up: one strided addition per kernel offset.
     """
     xp = get_array_module(patches)
-    kh, kw, oh, ow = patches.shape[2:]
+    kh, kw, oh, ow = patches.shape[1:5] if batch_last else patches.shape[2:]
     out = xp.zeros(shape, dtype=patches.dtype)
     for i in range(kh):
         for j in range(kw):
-            out[:, :, i : i + sh * oh : sh, j : j + sw * ow : sw] += patches[:, :, i, j]
+            rows, cols = slice(i, i + sh * oh, sh), slice(j, j + sw * ow, sw)
+            if batch_last:
+                out[:, rows, cols, :] += patches[:, i, j]
+            else:
+                out[:, :, rows, cols] += patches[:, :, i, j]
     return out
 
 
@@ -162,15 +179,30 @@ class Conv2D(Layer):
             return x
         return get_array_module(x).pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
+    @property
+    def _batch_last(self) -> bool:
+        """Which patch arrangement to use (see the module docstring)."""
+        return self.in_channels > 1
+
     def _cols(self, xpad: Array) -> Array:
-        """im2col: (n, channels·kh·kw, out_rows·out_cols), every receptive field a column."""
+        """im2col of a chunk of padded images, arranged as :attr:`_batch_last` says."""
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
-        win = windows(xpad, kh, kw, sh, sw)  # (n, c, oh, ow, kh, kw), a view
-        n, c, oh, ow = win.shape[:4]
-        return win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+        if not self._batch_last:
+            win = windows(xpad, kh, kw, sh, sw)  # (n, c, oh, ow, kh, kw), a view
+            n, c, oh, ow = win.shape[:4]
+            return win.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+        xp = get_array_module(xpad)
+        xt = xp.ascontiguousarray(xpad.transpose(1, 2, 3, 0))  # (c, rows, cols, n)
+        c, h, w, n = xt.shape
+        oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+        s0, s1, s2, s3 = xt.strides
+        win = xp.lib.stride_tricks.as_strided(
+            xt, (c, kh, kw, oh, ow, n), (s0, s1, s2, s1 * sh, s2 * sw, s3), writeable=False
+        )
+        return win.reshape(c * kh * kw, oh * ow * n)
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
-        """z[n] = W_flat · im2col(x[n]) + b, one matrix product per chunk of images."""
+        """z = W_flat · im2col(x) + b, one matrix product per chunk of images."""
         xp = get_array_module(x)
         if x.ndim != 4 or x.shape[1] != self.in_channels:
             raise ValueError(
@@ -183,52 +215,69 @@ class Conv2D(Layer):
         xpad = self._padded(x)
         chunk = self._chunk(n, oh * ow * self.fan_in, x.dtype.itemsize)
         self._x_shape, self._xpad, self._cols_cache = x.shape, xpad, None
-        z = xp.empty((n, f, oh * ow), dtype=x.dtype)
+        z = xp.empty((n, f, oh, ow), dtype=x.dtype)
         for lo in range(0, n, chunk):
             cols = self._cols(xpad[lo : lo + chunk])
-            xp.matmul(W2, cols, out=z[lo : lo + chunk])
-            z[lo : lo + chunk] += b
+            m = min(chunk, n - lo)
+            if self._batch_last:
+                zc = W2 @ cols  # (f, oh·ow·m)
+                zc += b
+                z[lo : lo + m] = zc.reshape(f, oh, ow, m).transpose(3, 0, 1, 2)
+            else:
+                zc = z[lo : lo + m].reshape(m, f, oh * ow)  # a view: written in place
+                xp.matmul(W2, cols, out=zc)
+                zc += b
             if training and chunk == n:
                 self._cols_cache = cols  # kept for backward; recomputed per chunk otherwise
-        return z.reshape(n, f, oh, ow)
+        return z
 
     def backward(self, delta: Array) -> Array:
-        """∂C/∂W = Σₙ δ[n]·im2col(x[n])ᵀ, ∂C/∂b = Σ δ, δ_prev = col2im(W_flatᵀ·δ)."""
-        xp = get_array_module(delta)
-        d = self._delta_rows(delta)
-        self._param_grads(d)
-        n, f = d.shape[:2]
-        c, (kh, kw), (sh, sw), (ph, pw) = self.in_channels, self.kernel_size, self.stride, self.pad
-        oh, ow = delta.shape[2:]
-        patches = xp.matmul(self.params["W"].reshape(f, -1).T, d)  # (n, c·kh·kw, oh·ow)
-        dxpad = fold(patches.reshape(n, c, kh, kw, oh, ow), self._xpad.shape, sh, sw)
-        h, w = self._x_shape[2:]
-        return dxpad[:, :, ph : ph + h, pw : pw + w]
+        """∂C/∂W = δ·im2col(x)ᵀ, ∂C/∂b = Σ δ, δ_prev = col2im(W_flatᵀ·δ)."""
+        return self._backward(delta, input_grad=True)
 
     def backward_params(self, delta: Array) -> None:
-        """∂C/∂W = Σₙ δ[n]·im2col(x[n])ᵀ, ∂C/∂b = Σ δ."""
-        self._param_grads(self._delta_rows(delta))
+        """∂C/∂W = δ·im2col(x)ᵀ, ∂C/∂b = Σ δ."""
+        self._backward(delta, input_grad=False)
 
-    @staticmethod
-    def _delta_rows(delta: Array) -> Array:
-        """δ as (n, filters, rows·cols), the layout of the forward output."""
+    def _backward(self, delta: Array, input_grad: bool) -> Array | None:
+        xp = get_array_module(delta)
         n, f, oh, ow = delta.shape
-        return delta.reshape(n, f, oh * ow)
-
-    def _param_grads(self, d: Array) -> None:
-        """∂C/∂W and ∂C/∂b from δ; im2col is recomputed per chunk if it was not kept."""
-        xp = get_array_module(d)
-        n, f, p = d.shape
-        d.sum(axis=2).sum(axis=0, out=self.grads["b"])  # two one-axis sums: faster than one
-        if self._cols_cache is not None:
-            dW = xp.tensordot(d, self._cols_cache, axes=([0, 2], [0, 2]))
-        else:
-            dW = xp.zeros((f, self.fan_in), dtype=d.dtype)
-            chunk = self._chunk(n, p * self.fan_in, d.dtype.itemsize)
-            for lo in range(0, n, chunk):
-                cols = self._cols(self._xpad[lo : lo + chunk])
-                dW += xp.tensordot(d[lo : lo + chunk], cols, axes=([0, 2], [0, 2]))
+        c, (kh, kw), (sh, sw), (ph, pw) = self.in_channels, self.kernel_size, self.stride, self.pad
+        h, w = self._x_shape[2:]
+        W2 = self.params["W"].reshape(f, -1)
+        delta.reshape(n, f, oh * ow).sum(axis=2).sum(axis=0, out=self.grads["b"])
+        dW = xp.zeros_like(W2)
+        dx = xp.empty(self._x_shape, dtype=delta.dtype) if input_grad else None
+        chunk = (
+            n
+            if self._cols_cache is not None
+            else self._chunk(n, oh * ow * self.fan_in, delta.dtype.itemsize)
+        )
+        for lo in range(0, n, chunk):
+            m = min(chunk, n - lo)
+            cols = (
+                self._cols_cache
+                if chunk == n and self._cols_cache is not None
+                else (self._cols(self._xpad[lo : lo + m]))
+            )
+            if self._batch_last:
+                d = xp.ascontiguousarray(delta[lo : lo + m].transpose(1, 2, 3, 0))
+                d = d.reshape(f, oh * ow * m)
+                dW += d @ cols.T
+                if dx is not None:
+                    patches = (W2.T @ d).reshape(c, kh, kw, oh, ow, m)
+                    hp, wp = self._xpad.shape[2:]
+                    dxt = fold(patches, (c, hp, wp, m), sh, sw, batch_last=True)
+                    dx[lo : lo + m] = dxt[:, ph : ph + h, pw : pw + w].transpose(3, 0, 1, 2)
+            else:
+                d = delta[lo : lo + m].reshape(m, f, oh * ow)
+                dW += xp.matmul(d, cols.transpose(0, 2, 1)).sum(axis=0)
+                if dx is not None:
+                    patches = xp.matmul(W2.T, d).reshape(m, c, kh, kw, oh, ow)
+                    dxpad = fold(patches, (m, c, *self._xpad.shape[2:]), sh, sw)
+                    dx[lo : lo + m] = dxpad[:, :, ph : ph + h, pw : pw + w]
         self.grads["W"][...] = dW.reshape(self.params["W"].shape)
+        return dx
 
     def get_config(self) -> dict[str, Any]:  # noqa: D102
         return {

@@ -74,25 +74,40 @@ class MaxPool2D(_Pool):
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """a[n, c, i, j] = max over the window at (i, j)."""
         xp = get_array_module(x)
-        first, *rest = self._slices(x)
-        a = x[first].copy()
-        for cell in rest:
+        cells = self._slices(x)
+        a = x[cells[0]].copy()
+        for cell in cells[1:]:
             xp.maximum(a, x[cell], out=a)
         self._a = a
+        self._routes = self._share(x, a, cells) if training else None
         return a
+
+    @staticmethod
+    def _share(x: Array, a: Array, cells: list[tuple[slice, ...]]) -> list[Array]:
+        """For each kernel offset, the fraction of δ it receives: 1/(number of maxima) or 0."""
+        xp = get_array_module(x)
+        routes = [xp.equal(x[cell], a).astype(x.dtype) for cell in cells]
+        count = routes[0].copy()
+        for route in routes[1:]:
+            count += route
+        xp.reciprocal(count, out=count)
+        for route in routes:
+            route *= count
+        return routes
 
     def backward(self, delta: Array) -> Array:
         """δ_prev = δ / (number of maxima) at each window's maxima, summed over windows."""
         xp = get_array_module(delta)
-        x, a = self._x, self._a
-        cells = offsets(*self.size, *self.stride, *a.shape[2:])
-        count = xp.zeros_like(a)
-        for cell in cells:
-            count += x[cell] == a
-        share = delta / count
+        x = self._x
+        cells = offsets(*self.size, *self.stride, *self._a.shape[2:])
+        routes = self._routes if self._routes is not None else self._share(x, self._a, cells)
         dx = xp.zeros_like(x)
-        for cell in cells:
-            dx[cell] += (x[cell] == a) * share
+        if self.stride == self.size:  # windows do not overlap: each cell is written once
+            for cell, route in zip(cells, routes, strict=True):
+                xp.multiply(route, delta, out=dx[cell])
+        else:
+            for cell, route in zip(cells, routes, strict=True):
+                dx[cell] += route * delta
         return dx
 
 
