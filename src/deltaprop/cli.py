@@ -226,6 +226,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=int, default=0)
     check.set_defaults(run=cmd_gradcheck)
 
+    lab = sub.add_parser(
+        "experiment",
+        help="run a classic experiment of the course material (figure + numbers)",
+        description="Run an experiment of the lab: writes NAME.png and NAME.json into --out "
+        "and prints a one-line conclusion. 'list' shows the experiments, 'all' runs them all.",
+    )
+    lab.add_argument("name", help="an experiment name, 'list' or 'all'")
+    lab.add_argument("--out", default="lab", help="output directory (default lab)")
+    lab.add_argument("--quick", action="store_true", help="a small, seconds-long version")
+    lab.add_argument("--seed", type=int, default=0)
+    lab.set_defaults(run=cmd_experiment)
+
     info = sub.add_parser("info", help="architecture summary and parameter count of a model")
     info.add_argument("model")
     info.set_defaults(run=cmd_info)
@@ -509,6 +521,29 @@ def cmd_gradcheck(args: argparse.Namespace) -> int:
     result = gradcheck(net, X, y, lmbda=args.lmbda)
     print(result)
     return 0 if result.passed else EXIT_ERROR
+
+
+def cmd_experiment(args: argparse.Namespace) -> int:
+    """List or run the lab's experiments; exit 1 if a claim did not show."""
+    from . import experiments
+
+    if args.name == "list":
+        width = max(map(len, experiments.EXPERIMENTS))
+        for name, exp in experiments.EXPERIMENTS.items():
+            print(f"{name:<{width}}  {exp.summary}")
+        return 0
+    names = list(experiments.EXPERIMENTS) if args.name == "all" else [args.name]
+    failed = []
+    for name in names:
+        outcome = experiments.run(name, args.out, quick=args.quick, seed=args.seed)
+        verdict = "shows" if outcome.holds else "does NOT show"
+        print(
+            f"{name}: {verdict} that {outcome.claim}: {outcome.conclusion} "
+            f"[{outcome.png}, {outcome.json}]"
+        )
+        if not outcome.holds:
+            failed.append(name)
+    return EXIT_ERROR if failed else 0
 
 
 def cmd_info(args: argparse.Namespace) -> int:

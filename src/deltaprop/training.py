@@ -294,16 +294,20 @@ def fit(
                 start = time.perf_counter()
                 if schedule is not None:
                     opt.eta = schedule(eta0, epoch - 1)
-                xs, ts = (x, t)
-                if shuffle:
-                    order = rng.permutation(n)
-                    xs, ts = x[order], t[order]
-                if augment is not None:
+                order = rng.permutation(n) if shuffle else None
+                xs, ts = x, t
+                if augment is not None:  # augmentation makes a new copy of the epoch anyway
+                    if order is not None:
+                        xs, ts, order = x[order], t[order], None
                     xs = augment(xs, rng)
                 bar = _progress_bar(progress, -(-n // batch_size), f"epoch {epoch}/{epochs}")
                 for batch, lo in enumerate(range(0, n, batch_size), start=1):
-                    tb = ts[lo : lo + batch_size]
-                    out = network._backprop(xs[lo : lo + batch_size], tb, lmbda, n, stop_at)
+                    if order is None:
+                        xb, tb = xs[lo : lo + batch_size], ts[lo : lo + batch_size]
+                    else:  # gather each mini-batch: no second copy of the whole training set
+                        rows = order[lo : lo + batch_size]
+                        xb, tb = xs.take(rows, axis=0), ts.take(rows, axis=0)
+                    out = network._backprop(xb, tb, lmbda, n, stop_at)
                     # Each cost here is finite wherever zᴸ (or a) is: checking the outputs
                     # is two calls, the cost itself a dozen; it is computed only when needed.
                     if not np.isfinite(out).all():

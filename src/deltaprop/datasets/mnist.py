@@ -96,7 +96,8 @@ def read_digits_npz(path: str | Path, sha256: str | None = None) -> tuple[np.nda
 
 def _prepare(images: np.ndarray, labels: np.ndarray, flatten: bool, dtype: np.dtype):
     """Scale bytes to [0, 1] in ``dtype``, flatten if asked, labels as int64."""
-    x = images.astype(dtype) / dtype.type(255)
+    x = images.astype(dtype)
+    x /= dtype.type(255)  # in place: no second copy of a 60,000-image array
     return (x.reshape(len(x), -1) if flatten else x), labels.astype(np.int64)
 
 
