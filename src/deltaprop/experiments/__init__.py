@@ -16,4 +16,22 @@ from __future__ import annotations
 from . import cnn, gradients, neuron, training  # noqa: F401  (they register themselves)
 from .base import EXPERIMENTS, Outcome, run
 
+# List them in the order of the course material.
+_ORDER = [
+    "learning-slowdown",
+    "cost-pairs",
+    "activations",
+    "vanishing-gradient",
+    "initialization",
+    "overfitting",
+    "gradient-descent",
+    "learning-rate",
+    "gradient-check",
+    "translation-invariance",
+    "transfer-learning",
+    "hidden-features",
+]
+for _name in sorted(EXPERIMENTS, key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER)):
+    EXPERIMENTS[_name] = EXPERIMENTS.pop(_name)
+
 __all__ = ["EXPERIMENTS", "Outcome", "run"]

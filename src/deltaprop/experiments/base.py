@@ -117,3 +117,32 @@ def integer_epochs(ax: Any) -> None:
     from matplotlib.ticker import MaxNLocator
 
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def curve(values: list[float | None]) -> list[float]:
+    """A History column as plain floats (every entry is recorded in these experiments)."""
+    return [float("nan") if v is None else float(v) for v in values]
+
+
+def plot_curves(
+    ax: Any, x: Any, curves: dict[str, list[float]], xlabel: str, ylabel: str = "test accuracy"
+) -> None:
+    """One line per curve against ``x``, percentages on the y axis, a grid and a legend."""
+    for label, values in curves.items():
+        ax.plot(x, values, "-o", ms=3, label=label)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    percent(ax)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+
+
+def every_epoch(action: Callable[[Any, Any], object]) -> Any:
+    """A callback that runs ``action(network, history)`` after every epoch."""
+    from ..training import Callback
+
+    class EveryEpoch(Callback):
+        def on_epoch_end(self, network: Any, history: Any) -> None:
+            action(network, history)
+
+    return EveryEpoch()

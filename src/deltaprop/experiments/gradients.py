@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
 
 from ..gradcheck import numerical_gradient, rel_error
 from ..network import Network
-from ..training import LambdaCallback
-from .base import Outcome, digits, experiment
+from .base import Outcome, digits, every_epoch, experiment
 
 
 def _layer_speeds(net: Network, X: np.ndarray, y: np.ndarray) -> list[float]:
@@ -18,6 +18,12 @@ def _layer_speeds(net: Network, X: np.ndarray, y: np.ndarray) -> list[float]:
     grads = net.backprop(X, y)
     dense = [i for i, layer in enumerate(net.layers) if layer.name == "dense"]
     return [float(np.linalg.norm(grads[f"layers.{i}.b"])) for i in dense[:-1]]
+
+
+def _record_speeds(
+    speeds: list[list[float]], probe: tuple[np.ndarray, np.ndarray], network: Network, history: Any
+) -> None:
+    speeds.append(_layer_speeds(network, *probe))
 
 
 @experiment("vanishing-gradient", "the speed of learning of each hidden layer in deep networks")
@@ -42,11 +48,7 @@ def vanishing_gradient(quick: bool, seed: int) -> Outcome:
                 eta=0.1,
                 seed=seed,
                 monitor_training=False,
-                callbacks=[
-                    LambdaCallback(
-                        on_epoch_end=lambda n, h, s=speeds: s.append(_layer_speeds(n, *probe))
-                    )
-                ],
+                callbacks=[every_epoch(partial(_record_speeds, speeds, probe))],
             )
             runs[label] = {"speeds": speeds}
     deep = runs["sigmoid, 4 hidden layers"]["speeds"][0]

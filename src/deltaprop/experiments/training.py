@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -10,8 +11,17 @@ import numpy as np
 from ..initializers import Normal
 from ..network import Network
 from ..optimizers import SGD, Momentum
-from ..training import DivergenceError, History, LambdaCallback
-from .base import Outcome, digits, experiment, integer_epochs, percent
+from ..training import DivergenceError, History
+from .base import (
+    Outcome,
+    curve,
+    digits,
+    every_epoch,
+    experiment,
+    integer_epochs,
+    percent,
+    plot_curves,
+)
 
 
 def _fit(net: Network, data: Any, epochs: int, **kwargs: Any) -> History:
@@ -34,7 +44,7 @@ def cost_pairs(quick: bool, seed: int) -> Outcome:
     for label, (output, cost) in pairs.items():
         net = Network.from_sizes([784, 30, 10], "sigmoid", output, cost, seed=seed)
         h = _fit(net, data, epochs, batch_size=10, eta=0.5, seed=seed, monitor_training=False)
-        curves[label] = h.val_accuracy
+        curves[label] = curve(h.val_accuracy)
     first = {k: v[0] for k, v in curves.items()}
     holds = (
         min(first["sigmoid + cross-entropy"], first["softmax + log-likelihood"])
@@ -43,14 +53,8 @@ def cost_pairs(quick: bool, seed: int) -> Outcome:
 
     def draw(fig: Any) -> None:
         ax = fig.subplots()
-        for label, acc in curves.items():
-            ax.plot(range(1, epochs + 1), acc, "-o", ms=3, label=label)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("test accuracy")
-        percent(ax)
+        plot_curves(ax, range(1, epochs + 1), curves, "epoch")
         integer_epochs(ax)
-        ax.grid(alpha=0.3)
-        ax.legend()
 
     return Outcome(
         "cost-pairs",
@@ -85,25 +89,19 @@ def activations(quick: bool, seed: int) -> Outcome:
     for act in ("sigmoid", "tanh", "relu", "leaky_relu", "maxout"):
         net = Network.from_sizes([784, 64, 64, 64, 10], act, "softmax", seed=seed, pieces=2)
         h = _fit(net, data, epochs, batch_size=20, eta=0.1, seed=seed, monitor_training=False)
-        curves[act] = h.val_accuracy
+        curves[act] = curve(h.val_accuracy)
         if act == "relu":
             dead[act] = _dead_fraction(net, data[0][0])
     holds = curves["relu"][0] > curves["sigmoid"][0] and curves["tanh"][0] > curves["sigmoid"][0]
 
     def draw(fig: Any) -> None:
         ax = fig.subplots()
-        for act, acc in curves.items():
-            ax.plot(range(1, epochs + 1), acc, "-o", ms=3, label=act)
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("test accuracy")
+        plot_curves(ax, range(1, epochs + 1), curves, "epoch")
         ax.set_title(
             f"784-64-64-64-10, η = 0.1, batch 20; dead ReLUs after training: {dead['relu']:.0%}",
             fontsize=9,
         )
-        percent(ax)
         integer_epochs(ax)
-        ax.grid(alpha=0.3)
-        ax.legend()
 
     return Outcome(
         "activations",
@@ -136,7 +134,7 @@ def initialization(quick: bool, seed: int) -> Outcome:
         z = net.features(X[:500], 0)
         spread[label] = float(z.std())
         h = _fit(net, data, epochs, batch_size=10, eta=0.1, seed=seed, monitor_training=False)
-        curves[label], costs[label] = h.val_accuracy, h.val_cost
+        curves[label], costs[label] = curve(h.val_accuracy), curve(h.val_cost)
         W = net.layers[0].params["W"]
         identical[label] = bool(np.allclose(W, W[:, :1], rtol=1e-5, atol=1e-7))
     holds = (
@@ -147,14 +145,8 @@ def initialization(quick: bool, seed: int) -> Outcome:
 
     def draw(fig: Any) -> None:
         ax1, ax2 = fig.subplots(1, 2)
-        for label in inits:
-            ax1.plot(range(1, epochs + 1), curves[label], "-o", ms=3, label=label)
-        ax1.set_xlabel("epoch")
-        ax1.set_ylabel("test accuracy")
-        percent(ax1)
+        plot_curves(ax1, range(1, epochs + 1), curves, "epoch")
         integer_epochs(ax1)
-        ax1.grid(alpha=0.3)
-        ax1.legend()
         ax2.bar(list(spread), list(spread.values()), color="tab:gray")
         ax2.set_ylabel("std of hidden z at initialisation")
         ax2.set_title("N(0, 1) saturates the sigmoids: z spreads over ±20", fontsize=9)
@@ -186,9 +178,9 @@ def overfitting(quick: bool, seed: int) -> Outcome:
         net = Network.from_sizes([784, 30, 10], "sigmoid", "softmax", seed=seed)
         h = _fit(net, data, epochs, batch_size=10, eta=0.5, lmbda=lmbda, seed=seed)
         runs[lmbda] = h
-    gap = {lm: h.train_accuracy[-1] - h.val_accuracy[-1] for lm, h in runs.items()}
+    gap = {lm: curve(h.train_accuracy)[-1] - curve(h.val_accuracy)[-1] for lm, h in runs.items()}
     best = max(lmbdas)
-    holds = runs[0.0].train_accuracy[-1] > 0.99 and gap[best] < gap[0.0]
+    holds = curve(runs[0.0].train_accuracy)[-1] > 0.99 and gap[best] < gap[0.0]
 
     def draw(fig: Any) -> None:
         ax1, ax2 = fig.subplots(1, 2)
@@ -223,7 +215,7 @@ def overfitting(quick: bool, seed: int) -> Outcome:
             for lm, h in runs.items()
         ),
         {
-            lm: {
+            f"{lm:g}": {
                 "train_accuracy": h.train_accuracy,
                 "test_accuracy": h.val_accuracy,
                 "test_cost": h.val_cost,
@@ -233,6 +225,14 @@ def overfitting(quick: bool, seed: int) -> Outcome:
         },
         draw,
     )
+
+
+def _elapsed(stamps: list[float], start: float, network: Network, history: History) -> None:
+    stamps.append(time.perf_counter() - start)
+
+
+def _last_cost(costs: list[float], network: Network, history: History) -> None:
+    costs.append(curve(history.train_cost)[-1])
 
 
 @experiment("gradient-descent", "batch vs mini-batch vs stochastic descent; momentum vs none")
@@ -247,7 +247,7 @@ def gradient_descent(quick: bool, seed: int) -> Outcome:
         "stochastic (1)": (1, SGD(0.05)),
         "mini-batch (20) + momentum 0.9": (20, Momentum(0.5, 0.9)),
     }
-    runs = {}
+    runs: dict[str, dict[str, Any]] = {}
     for label, (batch, opt) in setups.items():
         net = Network.from_sizes([784, 30, 10], "sigmoid", "softmax", seed=seed)
         stamps: list[float] = []
@@ -259,14 +259,10 @@ def gradient_descent(quick: bool, seed: int) -> Outcome:
             batch_size=batch,
             optimizer=opt,
             seed=seed,
-            callbacks=[
-                LambdaCallback(
-                    on_epoch_end=lambda n, h, s=stamps, t0=start: s.append(time.perf_counter() - t0)
-                )
-            ],
+            callbacks=[every_epoch(partial(_elapsed, stamps, start))],
         )
         updates = [e * -(-len(X) // batch) for e in h.epoch]
-        runs[label] = {"cost": h.train_cost, "updates": updates, "seconds": stamps}
+        runs[label] = {"cost": curve(h.train_cost), "updates": updates, "seconds": stamps}
     final = {k: v["cost"][-1] for k, v in runs.items()}
     holds = final["mini-batch (20)"] < final["batch (n)"] and (
         final["mini-batch (20) + momentum 0.9"] < final["mini-batch (20)"]
@@ -315,9 +311,7 @@ def learning_rate(quick: bool, seed: int) -> Outcome:
                 batch_size=10,
                 eta=eta,
                 seed=seed,
-                callbacks=[
-                    LambdaCallback(on_epoch_end=lambda n, h, c=costs: c.append(h.train_cost[-1]))
-                ],
+                callbacks=[every_epoch(partial(_last_cost, costs))],
             )
         except DivergenceError:
             costs.append(float("nan"))
