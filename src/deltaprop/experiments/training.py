@@ -128,15 +128,27 @@ def initialization(quick: bool, seed: int) -> Outcome:
         "He": "he_normal",
     }
     curves, costs, spread, identical = {}, {}, {}, {}
+    unit_spread: dict[str, list[float]] = {}
     X = data[0][0]
     for label, init in inits.items():
         net = Network.from_sizes([784, 100, 10], "sigmoid", "softmax", init=init, seed=seed)
         z = net.features(X[:500], 0)
         spread[label] = float(z.std())
-        h = _fit(net, data, epochs, batch_size=10, eta=0.1, seed=seed, monitor_training=False)
+        unit_spread[label] = []
+        h = _fit(
+            net,
+            data,
+            epochs,
+            batch_size=10,
+            eta=0.1,
+            seed=seed,
+            monitor_training=False,
+            callbacks=[every_epoch(partial(_unit_spread, unit_spread[label]))],
+        )
         curves[label], costs[label] = curve(h.val_accuracy), curve(h.val_cost)
-        W = net.layers[0].params["W"]
-        identical[label] = bool(np.allclose(W, W[:, :1], rtol=1e-5, atol=1e-7))
+        # exact symmetry is an unstable equilibrium: rounding differences between BLAS
+        # kernels grow over thousands of steps, so judge it after the first epoch
+        identical[label] = unit_spread[label][0] < 1e-4
     holds = (
         identical["zeros"]
         and not identical["N(0, 1/n_in)"]
@@ -155,13 +167,15 @@ def initialization(quick: bool, seed: int) -> Outcome:
         "initialization",
         "zero weights keep every hidden unit identical; N(0, 1/n_in) learns faster than N(0, 1)",
         holds,
-        f"zeros: hidden units identical after training = {identical['zeros']}; test accuracy "
+        f"zeros: hidden units identical after epoch 1 = {identical['zeros']} (relative spread "
+        f"{unit_spread['zeros'][0]:.0e}, {unit_spread['zeros'][-1]:.0e} at the end); test accuracy "
         "after epoch 1: " + ", ".join(f"{k} {v[0]:.1%}" for k, v in curves.items()),
         {
             "test_accuracy": curves,
             "test_cost": costs,
             "hidden_z_std": spread,
             "identical_hidden_units": identical,
+            "unit_spread_per_epoch": unit_spread,
         },
         draw,
     )
@@ -227,6 +241,12 @@ def overfitting(quick: bool, seed: int) -> Outcome:
     )
 
 
+def _unit_spread(spreads: list[float], network: Network, history: History) -> None:
+    """How different the first hidden layer's units are: max |W_j − W_0| / max |W|."""
+    W = network.layers[0].params["W"]
+    spreads.append(float(np.abs(W - W[:, :1]).max() / max(float(np.abs(W).max()), 1e-30)))
+
+
 def _elapsed(stamps: list[float], start: float, network: Network, history: History) -> None:
     stamps.append(time.perf_counter() - start)
 
@@ -243,9 +263,9 @@ def gradient_descent(quick: bool, seed: int) -> Outcome:
     epochs = 4 if quick else 10
     setups = {
         "batch (n)": (len(X), SGD(0.5)),
-        "mini-batch (20)": (20, SGD(0.5)),
-        "stochastic (1)": (1, SGD(0.05)),
-        "mini-batch (20) + momentum 0.9": (20, Momentum(0.5, 0.9)),
+        "mini-batch (20)": (20, SGD(0.1)),
+        "stochastic (1)": (1, SGD(0.01)),
+        "mini-batch (20) + momentum 0.9": (20, Momentum(0.1, 0.9)),  # the same η as without
     }
     runs: dict[str, dict[str, Any]] = {}
     for label, (batch, opt) in setups.items():
@@ -316,9 +336,12 @@ def learning_rate(quick: bool, seed: int) -> Outcome:
         except DivergenceError:
             costs.append(float("nan"))
         runs[eta] = costs
-    final = {eta: c[-1] for eta, c in runs.items()}
-    good = final[0.25] if np.isfinite(final[0.25]) else np.inf
-    holds = good < final[0.025] and not (np.isfinite(final[25.0]) and final[25.0] <= good)
+    final = {eta: (c[-1] if np.isfinite(c[-1]) else np.inf) for eta, c in runs.items()}
+    best = min(final, key=lambda eta: final[eta])
+    # the smallest η is slow, the largest does not descend (diverges or stays near its start)
+    holds = (
+        best in etas[1:-1] and final[etas[0]] > final[best] and (final[etas[-1]] > 2 * final[best])
+    )
 
     def draw(fig: Any) -> None:
         ax = fig.subplots()
