@@ -11,7 +11,7 @@ from ..datasets import Augment, shift
 from ..network import Network
 from ..optimizers import Momentum
 from ..spec import parse_layers
-from .base import Outcome, digits, experiment, percent
+from .base import Outcome, digits, experiment, plot_curves
 
 LENET = "conv:20x5x5,pool:2,conv:40x5x5,pool:2,dense:100:relu,dense:{n}:softmax"
 SMALL = "conv:8x5x5,pool:2,conv:16x5x5,pool:2,dense:{n}:softmax"
@@ -57,14 +57,8 @@ def translation_invariance(quick: bool, seed: int) -> Outcome:
 
     def draw(fig: Any) -> None:
         ax = fig.subplots()
-        for label, acc in curves.items():
-            ax.plot(pixels, acc, "-o", label=label)
-        ax.set_xlabel("test digits moved this many pixels up and left")
-        ax.set_ylabel("test accuracy")
+        plot_curves(ax, pixels, curves, "test digits moved this many pixels up and left")
         ax.set_xticks(pixels)
-        percent(ax)
-        ax.grid(alpha=0.3)
-        ax.legend()
 
     return Outcome(
         "translation-invariance",
@@ -131,15 +125,15 @@ def transfer_learning(quick: bool, seed: int) -> Outcome:
 
     def draw(fig: Any) -> None:
         ax = fig.subplots()
-        for label, acc in curves.items():
-            ax.plot(sizes, acc, "-o", label=label)
+        plot_curves(
+            ax,
+            sizes,
+            curves,
+            "labelled examples per class of digits 5-9",
+            "accuracy on test digits 5-9",
+        )
         ax.set_xscale("log")
         ax.set_xticks(sizes, [str(k) for k in sizes])
-        ax.set_xlabel("labelled examples per class of digits 5-9")
-        ax.set_ylabel("accuracy on test digits 5-9")
-        percent(ax)
-        ax.grid(alpha=0.3)
-        ax.legend()
 
     return Outcome(
         "transfer-learning",
