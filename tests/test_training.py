@@ -29,7 +29,7 @@ def data(rng):
 def count_batches(net, X, y, **kwargs):
     sizes = []
     net.fit(
-        X, y, callbacks=[LambdaCallback(on_batch_end=lambda n, e, b, c: sizes.append(b))], **kwargs
+        X, y, callbacks=[LambdaCallback(on_batch_end=lambda e: sizes.append(e.batch))], **kwargs
     )
     return sizes
 
@@ -102,7 +102,7 @@ def test_divergence_stops_at_once_with_a_clear_message(rng):
             epochs=30,
             batch_size=8,
             optimizer=SGD(5.0),
-            callbacks=[LambdaCallback(on_epoch_end=lambda n, h: epochs_seen.append(1))],
+            callbacks=[LambdaCallback(on_epoch_end=lambda e: epochs_seen.append(1))],
         )
     err = info.value
     message = str(err)
@@ -140,14 +140,16 @@ def test_early_stopping_needs_what_it_monitors(data):
 
 def test_a_callback_can_stop_training(data):
     h = Network.from_sizes([4, 3, 3]).fit(
-        *data, epochs=10, callbacks=[LambdaCallback(on_epoch_end=lambda n, h: len(h) == 3)]
+        *data,
+        epochs=10,
+        callbacks=[LambdaCallback(on_epoch_end=lambda e: len(e.history) == 3 and e.stop())],
     )
     assert len(h) == 3 and "callback" in h.stop_reason
 
 
 def test_interruption_keeps_the_history_so_far(data):
-    def interrupt(network, history):
-        if len(history) == 2:
+    def interrupt(event):
+        if len(event.history) == 2:
             raise KeyboardInterrupt
 
     logged = []

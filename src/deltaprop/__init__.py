@@ -4,7 +4,8 @@ Forward propagation, backpropagation of the errors δ, and gradient descent, wri
 way the lecture notes derive them.
 """
 
-from . import costs, datasets, initializers, optimizers, schedules
+from . import costs, datasets, initializers, metrics, optimizers, schedules, training
+from .archive import ModelFileError
 from .costs import CrossEntropy, LogLikelihood, Quadratic
 from .gradcheck import GradCheckResult, gradcheck, gradcheck_layer
 from .layers import (
@@ -21,8 +22,17 @@ from .layers import (
 from .network import Network
 from .optimizers import SGD, Adam, AverageMomentum, Momentum, Nesterov
 from .schedules import ExponentialDecay, StepDecay
-from .serialization import ModelFileError, load, load_checkpoint, save, save_checkpoint
-from .training import Callback, DivergenceError, EarlyStopping, History, LambdaCallback, fit
+from .serialization import load, save
+from .training import (
+    Callback,
+    DivergenceError,
+    EarlyStopping,
+    History,
+    LambdaCallback,
+    TrainingEvent,
+    fit,
+    load_checkpoint,
+)
 
 __version__ = "0.1.0"
 
@@ -54,6 +64,7 @@ __all__ = [
     "Softmax",
     "StepDecay",
     "Tanh",
+    "TrainingEvent",
     "__version__",
     "costs",
     "datasets",
@@ -63,8 +74,9 @@ __all__ = [
     "initializers",
     "load",
     "load_checkpoint",
+    "metrics",
     "optimizers",
     "save",
-    "save_checkpoint",
     "schedules",
+    "training",
 ]

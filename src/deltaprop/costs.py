@@ -24,6 +24,7 @@ from typing import ClassVar
 from .backend import Array, get_array_module
 from .config import Configurable
 from .layers.activations import Activation, Identity, Sigmoid, Softmax, logsumexp, softplus
+from .registry import Registry
 
 
 def _open_unit(a: Array) -> Array:
@@ -68,7 +69,7 @@ class Quadratic(Cost):
     name = "quadratic"
     pairs_with = Identity
 
-    def value(self, a: Array, y: Array) -> float:  # noqa: D102
+    def value(self, a: Array, y: Array) -> float:
         diff = a - y
         return float((diff * diff).sum()) / (2 * a.shape[0])
 
@@ -83,7 +84,7 @@ class CrossEntropy(Cost):
     name = "cross_entropy"
     pairs_with = Sigmoid
 
-    def value(self, a: Array, y: Array) -> float:  # noqa: D102
+    def value(self, a: Array, y: Array) -> float:
         xp = get_array_module(a)
         a = _open_unit(a)
         return -float((y * xp.log(a) + (1 - y) * xp.log1p(-a)).sum()) / a.shape[0]
@@ -100,7 +101,7 @@ class CrossEntropy(Cost):
         a = _open_unit(a)
         return (a - y) / (a * (1 - a)) / a.shape[0]
 
-    def check_targets(self, y: Array) -> None:  # noqa: D102
+    def check_targets(self, y: Array) -> None:
         if not bool(((y >= 0) & (y <= 1)).all()):
             raise ValueError("cross-entropy targets must lie in [0, 1]")
 
@@ -111,7 +112,7 @@ class LogLikelihood(Cost):
     name = "log_likelihood"
     pairs_with = Softmax
 
-    def value(self, a: Array, y: Array) -> float:  # noqa: D102
+    def value(self, a: Array, y: Array) -> float:
         xp = get_array_module(a)
         return -float((y * xp.log(_open_unit(a))).sum()) / a.shape[0]
 
@@ -123,7 +124,7 @@ class LogLikelihood(Cost):
         """∂C/∂a_j = −y_j / a_j / n."""
         return -y / _open_unit(a) / a.shape[0]
 
-    def check_targets(self, y: Array) -> None:  # noqa: D102
+    def check_targets(self, y: Array) -> None:
         xp = get_array_module(y)
         if not bool((y >= 0).all()) or not bool(xp.allclose(y.sum(axis=1), 1, atol=1e-5)):
             raise ValueError(
@@ -132,17 +133,18 @@ class LogLikelihood(Cost):
             )
 
 
-COSTS: dict[str, type[Cost]] = {cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)}
-_ALIASES = {
-    "mse": "quadratic",
-    "cross-entropy": "cross_entropy",
-    "crossentropy": "cross_entropy",
-    "binary_cross_entropy": "cross_entropy",
-    "log-likelihood": "log_likelihood",
-    "loglikelihood": "log_likelihood",
-    "nll": "log_likelihood",
-    "categorical_cross_entropy": "log_likelihood",
-}
+COSTS: Registry[type[Cost]] = Registry(
+    "cost",
+    {cls.name: cls for cls in (Quadratic, CrossEntropy, LogLikelihood)},
+    {
+        "mse": "quadratic",
+        "crossentropy": "cross_entropy",
+        "binary_cross_entropy": "cross_entropy",
+        "loglikelihood": "log_likelihood",
+        "nll": "log_likelihood",
+        "categorical_cross_entropy": "log_likelihood",
+    },
+)
 MATCHED_COST: dict[type, str] = {
     Identity: "quadratic",
     Sigmoid: "cross_entropy",
@@ -156,9 +158,4 @@ def get(spec: str | Cost) -> Cost:
         return spec
     if not isinstance(spec, str):
         raise TypeError(f"cost must be a name or a Cost instance, got {spec!r}")
-    key = spec.lower()
-    key = _ALIASES.get(key, key)
-    if key not in COSTS:
-        known = ", ".join(sorted(set(COSTS) | set(_ALIASES)))
-        raise ValueError(f"unknown cost {spec!r}; known: {known}")
-    return COSTS[key]()
+    return COSTS[spec]()

@@ -13,18 +13,17 @@ In float64 a correct gradient typically gives 1e-9 or less; 1e-6 and above means
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .backend import Array, to_numpy
-from .validation import check_inputs, check_non_negative
-
-if TYPE_CHECKING:
-    from .layers import Layer
-    from .network import Network
+from .layers import Layer
+from .network import Network
+from .validation import check_non_negative
 
 
 @dataclass
@@ -135,27 +134,22 @@ def gradcheck(
     """
     _require_float64([p for _, p, _ in network.named_parameters()], "parameters")
     lmbda = check_non_negative(lmbda, "lmbda")
-    x = check_inputs(X, network.input_shape, network.dtype)
-    t = network._targets(y, len(x))
+    x = network.inputs(X)
+    t = network.targets(y, len(x))
     analytic = {k: to_numpy(g).copy() for k, g in network.backprop(x, t, lmbda=lmbda, n=n).items()}
 
-    # J must be the very function backprop differentiated: training mode, same dropout masks
-    stochastic = [layer for layer in network.layers if hasattr(layer, "reuse_mask")]
-    for layer in stochastic:
-        layer.reuse_mask = True
-
     def J() -> float:
-        return network._evaluate(x, t, lmbda, n, chunk=len(x), training=True)[0]
+        return network.evaluate(x, t, lmbda=lmbda, n=n, training=True, chunk=len(x)).cost
 
     rng = np.random.default_rng(seed)
     errors, checked = {}, {}
-    for name, param, _ in network.named_parameters():
-        entries = _entries(param.size, max_entries, rng)
-        numeric = numerical_gradient(J, param, entries, eps)
-        errors[name] = rel_error(analytic[name].reshape(-1)[entries], numeric)
-        checked[name] = len(entries)
-    for layer in stochastic:
-        layer.reuse_mask = False
+    # J must be the very function backprop differentiated: training mode, same dropout masks
+    with _fixed_masks(network.layers):
+        for name, param, _ in network.named_parameters():
+            entries = _entries(param.size, max_entries, rng)
+            numeric = numerical_gradient(J, param, entries, eps)
+            errors[name] = rel_error(analytic[name].reshape(-1)[entries], numeric)
+            checked[name] = len(entries)
     return GradCheckResult(errors, checked, tol)
 
 
@@ -178,18 +172,31 @@ def gradcheck_layer(
     _require_float64([x, *layer.params.values()], "inputs and parameters")
     rng = np.random.default_rng(seed)
     G = rng.standard_normal(layer.forward(x, training=True).shape)
-    if hasattr(layer, "reuse_mask"):
-        layer.reuse_mask = True
 
     def J() -> float:
         return float((layer.forward(x, training=True) * G).sum())
 
-    analytic = {"input": to_numpy(layer.backward(G)).copy()}
-    analytic.update({k: to_numpy(g).copy() for k, g in layer.grads.items()})
     errors, checked = {}, {}
-    for name, array in [("input", x), *layer.params.items()]:
-        entries = _entries(array.size, max_entries, rng)
-        numeric = numerical_gradient(J, array, entries, eps)
-        errors[name] = rel_error(analytic[name].reshape(-1)[entries], numeric)
-        checked[name] = len(entries)
+    with _fixed_masks([layer]):
+        J()  # the mask that backward uses is the one every evaluation of J reuses
+        analytic = {"input": to_numpy(layer.backward(G)).copy()}
+        analytic.update({k: to_numpy(g).copy() for k, g in layer.grads.items()})
+        for name, array in [("input", x), *layer.params.items()]:
+            entries = _entries(array.size, max_entries, rng)
+            numeric = numerical_gradient(J, array, entries, eps)
+            errors[name] = rel_error(analytic[name].reshape(-1)[entries], numeric)
+            checked[name] = len(entries)
     return GradCheckResult(errors, checked, tol)
+
+
+@contextlib.contextmanager
+def _fixed_masks(layers: Iterable[Layer]) -> Iterator[None]:
+    """Make stochastic layers (Dropout) reuse their last mask; restore them however we leave."""
+    stochastic = [(layer, layer.reuse_mask) for layer in layers if hasattr(layer, "reuse_mask")]
+    for layer, _ in stochastic:
+        layer.reuse_mask = True
+    try:
+        yield
+    finally:
+        for layer, before in stochastic:
+            layer.reuse_mask = before

@@ -12,14 +12,15 @@ from typing import Any
 import numpy as np
 
 from .config import Configurable
+from .registry import Registry
+
+Shape = tuple[int, ...]
 
 
 class Initializer(Configurable):
     """Base class: ``init(shape, n_in, n_out, rng)`` returns a float64 host array."""
 
-    def __call__(
-        self, shape: tuple[int, ...], n_in: int, n_out: int, rng: np.random.Generator
-    ) -> np.ndarray:
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         """Return a new array of the given shape."""
         raise NotImplementedError
 
@@ -29,7 +30,7 @@ class Zeros(Initializer):
 
     name = "zeros"
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return np.zeros(shape)
 
 
@@ -41,10 +42,10 @@ class Constant(Initializer):
     def __init__(self, value: float = 0.0) -> None:
         self.value = float(value)
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return np.full(shape, self.value)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"value": self.value}
 
 
@@ -59,10 +60,10 @@ class Normal(Initializer):
         self.std = float(std)
         self.mean = float(mean)
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return rng.normal(self.mean, self.std, size=shape)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"std": self.std, "mean": self.mean}
 
 
@@ -76,10 +77,10 @@ class Uniform(Initializer):
             raise ValueError(f"limit must be >= 0, got {limit}")
         self.limit = float(limit)
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(-self.limit, self.limit, size=shape)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"limit": self.limit}
 
 
@@ -88,7 +89,7 @@ class XavierNormal(Initializer):
 
     name = "xavier_normal"
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), size=shape)
 
 
@@ -97,7 +98,7 @@ class XavierUniform(Initializer):
 
     name = "xavier_uniform"
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         limit = np.sqrt(6.0 / (n_in + n_out))
         return rng.uniform(-limit, limit, size=shape)
 
@@ -107,7 +108,7 @@ class HeNormal(Initializer):
 
     name = "he_normal"
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return rng.normal(0.0, np.sqrt(2.0 / n_in), size=shape)
 
 
@@ -116,7 +117,7 @@ class HeUniform(Initializer):
 
     name = "he_uniform"
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         limit = np.sqrt(6.0 / n_in)
         return rng.uniform(-limit, limit, size=shape)
 
@@ -126,33 +127,36 @@ class LecunNormal(Initializer):
 
     name = "lecun_normal"
 
-    def __call__(self, shape, n_in, n_out, rng):  # noqa: D102
+    def __call__(self, shape: Shape, n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         return rng.normal(0.0, np.sqrt(1.0 / n_in), size=shape)
 
 
-INITIALIZERS: dict[str, type[Initializer]] = {
-    cls.name: cls
-    for cls in (
-        Zeros,
-        Constant,
-        Normal,
-        Uniform,
-        XavierNormal,
-        XavierUniform,
-        HeNormal,
-        HeUniform,
-        LecunNormal,
-    )
-}
-_ALIASES = {
-    "glorot_normal": "xavier_normal",
-    "glorot_uniform": "xavier_uniform",
-    "xavier": "xavier_normal",
-    "glorot": "xavier_normal",
-    "he": "he_normal",
-    "lecun": "lecun_normal",
-    "1/sqrt(n_in)": "lecun_normal",
-}
+INITIALIZERS: Registry[type[Initializer]] = Registry(
+    "initialiser",
+    {
+        cls.name: cls
+        for cls in (
+            Zeros,
+            Constant,
+            Normal,
+            Uniform,
+            XavierNormal,
+            XavierUniform,
+            HeNormal,
+            HeUniform,
+            LecunNormal,
+        )
+    },
+    {
+        "glorot_normal": "xavier_normal",
+        "glorot_uniform": "xavier_uniform",
+        "xavier": "xavier_normal",
+        "glorot": "xavier_normal",
+        "he": "he_normal",
+        "lecun": "lecun_normal",
+        "1/sqrt(n_in)": "lecun_normal",
+    },
+)
 
 _RELU_FAMILY = {"relu", "leaky_relu"}
 
@@ -176,22 +180,12 @@ def get(spec: str | float | Initializer | dict[str, Any]) -> Initializer:
     if isinstance(spec, dict):
         config = dict(spec)
         name = config.pop("name", None)
-        return _lookup(name)(**config)
+        return INITIALIZERS[name](**config)
     if isinstance(spec, str):
-        return _lookup(spec)()
+        return INITIALIZERS[spec]()
     raise TypeError(
         f"cannot use {spec!r} as an initialiser: give a name, a number or an Initializer"
     )
-
-
-def _lookup(name: Any) -> type[Initializer]:
-    """Return the initialiser class registered under ``name`` (or an alias of it)."""
-    key = str(name).lower().replace("-", "_")
-    key = _ALIASES.get(key, key)
-    if key not in INITIALIZERS:
-        known = ", ".join(sorted(set(INITIALIZERS) | set(_ALIASES)))
-        raise ValueError(f"unknown initialiser {name!r}; known: {known}")
-    return INITIALIZERS[key]
 
 
 def config_of(init: Initializer) -> dict[str, Any]:

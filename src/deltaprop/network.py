@@ -5,17 +5,44 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import costs
+from . import costs, training
 from .backend import Array, resolve_dtype, to_numpy
-from .layers import Activation, Dense, Layer, Maxout, activation_class
+from .layers import LAYERS, Activation, Dense, Layer, Maxout, activation_class
+from .registry import UnknownNameError
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
-if TYPE_CHECKING:
-    from .training import History
+
+class Evaluation(NamedTuple):
+    """Cost (with the L2 term, if asked) and accuracy (None for real-valued targets)."""
+
+    cost: float
+    accuracy: float | None
+
+
+class BatchResult:
+    """What :meth:`Network.train_step` leaves: is the output finite, and the cost on request.
+
+    The cost of a batch is computed only when asked for (a callback or the divergence
+    message wants it); checking that the output is finite is much cheaper.
+    """
+
+    __slots__ = ("_network", "_out", "_t")
+
+    def __init__(self, network: Network, out: Array, t: Array) -> None:
+        self._network, self._out, self._t = network, out, t
+
+    @property
+    def finite(self) -> bool:
+        """Whether every output is finite (each cost is finite wherever its input is)."""
+        return bool(np.isfinite(self._out).all())
+
+    def cost(self) -> float:
+        """The batch's mean data cost, before the update."""
+        return self._network._cost_of(self._out, self._t)
 
 
 class Network:
@@ -154,16 +181,30 @@ class Network:
             x = layer.forward(x, training=training)
         return x
 
+    def inputs(self, X: Any) -> Array:
+        """Return X checked and converted to the network's dtype.
+
+        X must be numeric and finite, one example per row, of the network's input shape.
+        Integers above 1 (e.g. 0-255 pixels) get a warning: scale them to [0, 1].
+        """
+        return check_inputs(X, self.input_shape, self.dtype)
+
+    def targets(self, y: Any, n: int | None = None) -> np.ndarray:
+        """Return y checked and as an (n, n_out) target matrix (class indices become one-hot)."""
+        t = target_matrix(y, len(y) if n is None else n, self.n_out, self.dtype)
+        self.cost_function.check_targets(t)
+        return t
+
     def forward(self, X: Any, *, training: bool = False) -> Array:
         """Return the network's output a for inputs X, shape (n, n_out)."""
-        return self._forward(check_inputs(X, self.input_shape, self.dtype), training)
+        return self._forward(self.inputs(X), training)
 
     def features(self, X: Any, layer: int, *, chunk: int = 1000) -> np.ndarray:
         """Return the activations of layer ``layer`` (an index; -1 is the output) for X.
 
         A trained network used this way is a feature extractor (transfer learning).
         """
-        x = check_inputs(X, self.input_shape, self.dtype)
+        x = self.inputs(X)
         index = range(len(self.layers))[layer]
         parts = [
             to_numpy(self._forward(x[lo : lo + chunk], upto=index))
@@ -181,23 +222,23 @@ class Network:
 
     # -- cost and accuracy ----------------------------------------------------------------
 
-    def _targets(self, y: Any, n: int) -> np.ndarray:
-        """Validate ``y`` and return it as an (n, n_out) target matrix."""
-        t = target_matrix(y, n, self.n_out, self.dtype)
-        self.cost_function.check_targets(t)
-        return t
-
     @property
     def _paired(self) -> bool:
-        """Whether the output activation is the cost's matched one, so δᴸ = a − y."""
+        """Whether the output activation is the cost's matched one (see :mod:`deltaprop.costs`)."""
         return isinstance(self.layers[-1], self.cost_function.pairs_with)
 
-    def _data_cost(self, a: Array, y: Array) -> float:
-        """Mean cost of the last forward pass (from z when the pair is matched: stable)."""
-        return self._cost_of(self.layers[-1].z if self._paired else a, y)  # type: ignore[attr-defined]
+    def _cost_of(self, out: Array, t: Array) -> float:
+        """Mean data cost of the last forward pass: ``out`` is what :meth:`_output` returned."""
+        if self._paired:
+            return self.cost_function.value_from_z(out, t)
+        return self.cost_function.value(out, t)
+
+    def _output(self, a: Array) -> Array:
+        """What the cost is computed from: zᴸ for a matched pair (stable), else a."""
+        return self.layers[-1].z if self._paired else a  # type: ignore[attr-defined]
 
     def _l2_term(self, lmbda: float, n: int) -> float:
-        """λ/(2n) Σ w² over the regularised parameters (weights, never biases)."""
+        """λ/(2n) Σ w² over the regularised parameters."""
         if lmbda == 0:
             return 0.0
         total = sum(
@@ -208,41 +249,49 @@ class Network:
         )
         return lmbda / (2 * n) * total
 
-    def _evaluate(
+    def evaluate(
         self,
-        x: Array,
-        y: Array,
+        X: Any,
+        y: Any,
+        *,
         lmbda: float = 0.0,
         n: int | None = None,
-        chunk: int = 1000,
         training: bool = False,
-    ) -> tuple[float, float | None]:
-        """Return (cost with the L2 term, accuracy or None) of validated data, in chunks."""
-        labels = labels_of(to_numpy(y))
+        chunk: int = 1000,
+    ) -> Evaluation:
+        """Return the cost C of :meth:`cost` and the accuracy (None for real targets) on (X, y).
+
+        ``training=True`` evaluates in training mode (dropout active, as backprop sees it).
+        The data is processed ``chunk`` rows at a time.
+        """
+        x = self.inputs(X)
+        t = self.targets(y, len(x))
+        lmbda = check_non_negative(lmbda, "lmbda")
+        labels = labels_of(t)
         total, correct = 0.0, 0
         for lo in range(0, len(x), chunk):
-            xc, yc = x[lo : lo + chunk], y[lo : lo + chunk]
+            xc, tc = x[lo : lo + chunk], t[lo : lo + chunk]
             a = self._forward(xc, training)
-            total += self._data_cost(a, yc) * len(xc)
+            total += self._cost_of(self._output(a), tc) * len(xc)
             if labels is not None:
                 correct += int((_classes(to_numpy(a)) == labels[lo : lo + chunk]).sum())
         cost = total / len(x) + self._l2_term(lmbda, n or len(x))
-        return cost, (correct / len(x) if labels is not None else None)
+        return Evaluation(cost, correct / len(x) if labels is not None else None)
 
     def cost(self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None) -> float:
-        """C = mean data cost + λ/(2n) Σ w², the cost that training minimises.
+        """C = C₀ + λ/(2n) Σ w², the cost that training minimises.
 
-        ``n`` is the training-set size in the L2 term (the course notes' convention); by
-        default the number of rows of ``X``.
+        C₀ is the mean data cost over the rows of X (:mod:`deltaprop.costs`). The L2 term
+        sums over the weights only, never the biases; ``n`` is the size of the training set
+        (the course notes' convention), by default the number of rows of X. Its gradient,
+        λ/n·w, is what :meth:`backprop` adds to ∂C₀/∂w; every other mention of L2 in
+        deltaprop refers here.
         """
-        x = check_inputs(X, self.input_shape, self.dtype)
-        lmbda = check_non_negative(lmbda, "lmbda")
-        return self._evaluate(x, self._targets(y, len(x)), lmbda, n)[0]
+        return self.evaluate(X, y, lmbda=lmbda, n=n).cost
 
     def accuracy(self, X: Any, y: Any) -> float:
         """Fraction of examples whose predicted class equals the label."""
-        x = check_inputs(X, self.input_shape, self.dtype)
-        accuracy = self._evaluate(x, self._targets(y, len(x)))[1]
+        accuracy = self.evaluate(X, y).accuracy
         if accuracy is None:
             raise ValueError(
                 "accuracy needs class labels (indices, one-hot rows or 0/1), not real targets"
@@ -251,47 +300,29 @@ class Network:
 
     # -- backpropagation ------------------------------------------------------------------
 
-    def _backprop(
-        self,
-        x: Array,
-        y: Array,
-        lmbda: float = 0.0,
-        n: int | None = None,
-        first: int | None = None,
-    ) -> Array:
-        """Forward then backward on a validated batch; fill the layers' grads.
+    def _backprop(self, x: Array, y: Array, lmbda: float, n: int | None, first: int) -> Array:
+        """Forward then backward on a validated batch; fill the grads of layers ``first`` on.
 
-        Gradients are of the mean cost over the batch plus λ/(2n) Σ w². Backpropagation
-        stops at layer ``first`` (by default the first layer with parameters), since nothing
-        below it needs δ. Returns what the cost is computed from (see :meth:`_cost_of`).
+        Nothing below layer ``first`` needs δ, so backpropagation stops there. Returns what
+        the cost is computed from (:meth:`_output`).
         """
         a = self._forward(x, training=True)
         last = self.layers[-1]
-        if first is None:
-            first = self._first_learning_layer(trainable_only=False)
-        if self._paired:  # δᴸ = (a − y)/n directly: no division by a(1 − a), no log(0)
-            out = last.z  # type: ignore[attr-defined]
-            delta = self.cost_function.delta(out, a, y)
-        else:  # general chain rule δᴸ = f'(zᴸ) ⊙ ∂C/∂a
-            out = a
+        if self._paired:  # δᴸ straight from zᴸ: no division by a(1 − a), no log(0)
+            delta = self.cost_function.delta(last.z, a, y)  # type: ignore[attr-defined]
+        else:  # the general chain rule through the output activation
             delta = last.backward(self.cost_function.derivative(a, y))
         for i in range(len(self.layers) - 2, first - 1, -1):
             if i == first:
                 self.layers[i].backward_params(delta)
             else:
                 delta = self.layers[i].backward(delta)
-        if lmbda:
+        if lmbda:  # the gradient of the L2 term of :meth:`cost`
             scale = lmbda / (n or len(x))
             for layer in self.layers:
                 for key in layer.regularized:
                     layer.grads[key] += scale * layer.params[key]
-        return out
-
-    def _cost_of(self, out: Array, y: Array) -> float:
-        """Mean data cost from what :meth:`_backprop` returned (zᴸ for a matched pair, else a)."""
-        if self._paired:
-            return self.cost_function.value_from_z(out, y)
-        return self.cost_function.value(out, y)
+        return self._output(a)
 
     def _first_learning_layer(self, trainable_only: bool) -> int:
         """Index of the first layer whose parameter gradients are wanted (len - 1 if none)."""
@@ -300,17 +331,29 @@ class Network:
                 return i
         return len(self.layers) - 1
 
+    def train_step(
+        self, x: Array, t: Array, *, lmbda: float = 0.0, n: int | None = None
+    ) -> BatchResult:
+        """Backpropagate one batch: fill the gradients of the trainable layers' parameters.
+
+        ``x`` and ``t`` must already be checked (:meth:`inputs`, :meth:`targets`): this is the
+        inner step of the training loop. Gradients are of the cost C of :meth:`cost` over the
+        batch, with ``n`` the training-set size. Frozen layers pass δ on but get no gradient.
+        """
+        out = self._backprop(x, t, lmbda, n, self._first_learning_layer(trainable_only=True))
+        return BatchResult(self, out, t)
+
     def backprop(
         self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None
     ) -> dict[str, Array]:
         """Return ∂C/∂θ for every parameter θ, keyed by name (``"layers.0.W"``, ...).
 
-        C is the mean cost over the rows of ``X`` plus λ/(2n) Σ w² (``n`` as in
-        :meth:`cost`).
+        C is the cost of :meth:`cost` over the rows of X (frozen layers included).
         """
-        x = check_inputs(X, self.input_shape, self.dtype)
-        t = self._targets(y, len(x))
-        self._backprop(x, t, check_non_negative(lmbda, "lmbda"), n)
+        x = self.inputs(X)
+        t = self.targets(y, len(x))
+        lmbda = check_non_negative(lmbda, "lmbda")
+        self._backprop(x, t, lmbda, n, self._first_learning_layer(trainable_only=False))
         return {name: grad for name, _, grad in self.named_parameters()}
 
     def trainable_parameters(self) -> Iterator[tuple[str, Array, Array]]:
@@ -337,11 +380,7 @@ class Network:
 
     # -- training -------------------------------------------------------------------------
 
-    def fit(self, X: Any, y: Any, **kwargs: Any) -> History:
-        """Train the network; see :func:`deltaprop.training.fit` for the options."""
-        from .training import fit
-
-        return fit(self, X, y, **kwargs)
+    fit = training.fit
 
     # -- description ----------------------------------------------------------------------
 
@@ -394,20 +433,20 @@ class Network:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Network:
-        """Build a network from :meth:`get_config`'s output (names resolve via registries only)."""
-        from .layers import LAYERS
+    def from_config(cls, config: Any, *, max_params: int | None = None) -> Network:
+        """Build a network from :meth:`get_config`'s output (names resolve via registries only).
 
+        ``max_params`` refuses a larger architecture before any parameter is allocated.
+        """
         try:
-            specs = config["layers"]
             layers = []
-            for spec in specs:
-                name = spec["class"]
-                if name not in LAYERS:
-                    raise ValueError(f"unknown layer class {name!r}")
-                layer = LAYERS[name].from_config(dict(spec["config"]))
+            for spec in config["layers"]:
+                layer = LAYERS[spec["class"]].from_config(dict(spec["config"]))
                 layer.trainable = bool(spec.get("trainable", True))
                 layers.append(layer)
+            size = sum(layer.n_params for layer in layers)
+            if max_params is not None and size > max_params:
+                raise ValueError(f"the architecture has {size:,} parameters, over {max_params:,}")
             return cls(
                 layers,
                 config["cost"],
@@ -415,7 +454,9 @@ class Network:
                 dtype=config["dtype"],
                 input_shape=config.get("input_shape"),
             )
-        except (KeyError, TypeError) as err:
+        except UnknownNameError:
+            raise
+        except (KeyError, TypeError, AttributeError) as err:
             raise ValueError(f"invalid network configuration: {err!r}") from None
 
     def astype(self, dtype: Any) -> Network:

@@ -14,6 +14,7 @@ import numpy as np
 
 from .backend import Array, get_array_module
 from .config import Configurable
+from .registry import Registry
 from .validation import check_positive
 
 Triple = tuple[str, Array, Array]
@@ -55,7 +56,7 @@ class Optimizer(Configurable):
             buf = self._scratch_arrays[name] = get_array_module(like).empty_like(like)
         return buf
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"eta": self.eta}
 
     def scalars(self) -> dict[str, Any]:
@@ -73,7 +74,7 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+    def update(self, name: str, w: Array, g: Array) -> None:
         step = get_array_module(w).multiply(g, self.eta, out=self._scratch(name, w))
         w -= step
 
@@ -87,13 +88,13 @@ class Momentum(Optimizer):
         super().__init__(eta)
         self.mu = _fraction(mu, "momentum mu")
 
-    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+    def update(self, name: str, w: Array, g: Array) -> None:
         v = self._buffer(name, "v", w)
         v *= self.mu
         v -= get_array_module(w).multiply(g, self.eta, out=self._scratch(name, w))
         w += v
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"eta": self.eta, "mu": self.mu}
 
 
@@ -106,7 +107,7 @@ class Nesterov(Momentum):
 
     name = "nesterov"
 
-    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+    def update(self, name: str, w: Array, g: Array) -> None:
         xp = get_array_module(w)
         v, tmp = self._buffer(name, "v", w), self._scratch(name, w)
         v *= self.mu
@@ -124,14 +125,14 @@ class AverageMomentum(Optimizer):
         super().__init__(eta)
         self.beta = _fraction(beta, "momentum beta")
 
-    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+    def update(self, name: str, w: Array, g: Array) -> None:
         xp = get_array_module(w)
         v, tmp = self._buffer(name, "v", w), self._scratch(name, w)
         v *= self.beta
         v += xp.multiply(g, 1 - self.beta, out=tmp)
         w -= xp.multiply(v, self.eta, out=tmp)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"eta": self.eta, "beta": self.beta}
 
 
@@ -149,18 +150,18 @@ class Adam(Optimizer):
         self.eps = check_positive(eps, "Adam eps")
         self.t = 0
 
-    def step(self, triples: Iterable[Triple]) -> None:  # noqa: D102
+    def step(self, triples: Iterable[Triple]) -> None:
         self.t += 1
         super().step(triples)
 
-    def scalars(self) -> dict[str, Any]:  # noqa: D102
+    def scalars(self) -> dict[str, Any]:
         return {**super().scalars(), "t": self.t}
 
-    def load_state(self, scalars: dict[str, Any], state: dict[str, dict[str, Array]]) -> None:  # noqa: D102
+    def load_state(self, scalars: dict[str, Any], state: dict[str, dict[str, Array]]) -> None:
         super().load_state(scalars, state)
         self.t = int(scalars["t"])
 
-    def update(self, name: str, w: Array, g: Array) -> None:  # noqa: D102
+    def update(self, name: str, w: Array, g: Array) -> None:
         xp = get_array_module(w)
         m = self._buffer(name, "m", w)
         v = self._buffer(name, "v", w)
@@ -179,7 +180,7 @@ class Adam(Optimizer):
         tmp *= self.eta / (1 - self.beta1**self.t)
         w -= tmp
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"eta": self.eta, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
 
@@ -192,9 +193,9 @@ def _fraction(value: Any, what: str) -> float:
     return float(value)
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {
-    cls.name: cls for cls in (SGD, Momentum, Nesterov, AverageMomentum, Adam)
-}
+OPTIMIZERS: Registry[type[Optimizer]] = Registry(
+    "optimiser", {cls.name: cls for cls in (SGD, Momentum, Nesterov, AverageMomentum, Adam)}
+)
 
 
 def get(spec: str | Optimizer, eta: float | None = None, **kwargs: Any) -> Optimizer:
@@ -203,10 +204,7 @@ def get(spec: str | Optimizer, eta: float | None = None, **kwargs: Any) -> Optim
         if eta is not None or kwargs:
             raise ValueError("give eta and options either to the optimiser or to fit, not both")
         return spec
-    key = str(spec).lower().replace("-", "_")
-    if key not in OPTIMIZERS:
-        raise ValueError(f"unknown optimiser {spec!r}; known: {', '.join(OPTIMIZERS)}")
-    cls = OPTIMIZERS[key]
+    cls = OPTIMIZERS[spec]
     if eta is not None:
         kwargs["eta"] = eta
     return cls(**kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .config import Configurable
+from .registry import Registry
 from .validation import check_positive
 
 
@@ -21,7 +22,7 @@ class Constant(Schedule):
 
     name = "constant"
 
-    def __call__(self, eta0: float, epoch: int) -> float:  # noqa: D102
+    def __call__(self, eta0: float, epoch: int) -> float:
         return eta0
 
 
@@ -36,10 +37,10 @@ class StepDecay(Schedule):
             raise ValueError(f"StepDecay every must be a positive integer, got {every!r}")
         self.every = every
 
-    def __call__(self, eta0: float, epoch: int) -> float:  # noqa: D102
+    def __call__(self, eta0: float, epoch: int) -> float:
         return eta0 * self.drop ** (epoch // self.every)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"drop": self.drop, "every": self.every}
 
 
@@ -51,13 +52,15 @@ class ExponentialDecay(Schedule):
     def __init__(self, gamma: float = 0.95) -> None:
         self.gamma = check_positive(gamma, "ExponentialDecay gamma")
 
-    def __call__(self, eta0: float, epoch: int) -> float:  # noqa: D102
+    def __call__(self, eta0: float, epoch: int) -> float:
         return eta0 * self.gamma**epoch
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"gamma": self.gamma}
 
 
-SCHEDULES: dict[str, type[Schedule]] = {
-    cls.name: cls for cls in (Constant, StepDecay, ExponentialDecay)
-}
+SCHEDULES: Registry[type[Schedule]] = Registry(
+    "schedule",
+    {cls.name: cls for cls in (Constant, StepDecay, ExponentialDecay)},
+    {"exp": "exponential"},
+)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 _NUMERIC_KINDS = "biuf"
+
+
+class DataWarning(UserWarning):
+    """Data that is valid but probably not what was meant (e.g. unscaled 0-255 pixels)."""
 
 
 def as_numeric(a: Any, what: str) -> np.ndarray:
@@ -44,6 +49,13 @@ def check_inputs(X: Any, input_shape: tuple[int, ...] | None, dtype: np.dtype) -
             f"X has {x.shape[1:]} features per example but the network expects {tuple(input_shape)}"
         )
     check_finite(x, "X")
+    if x.dtype.kind in "iu" and x.max() > 1:
+        warnings.warn(
+            f"X holds integers ({x.dtype}) up to {x.max()}: if these are pixel values, scale "
+            "them to [0, 1] first (X / 255); unscaled inputs saturate the units and train badly",
+            DataWarning,
+            stacklevel=3,
+        )
     return np.ascontiguousarray(x, dtype=dtype)
 
 

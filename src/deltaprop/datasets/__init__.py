@@ -55,6 +55,8 @@ class Dataset:
     validation: Pair | None = None
     classes: list[str] = field(default_factory=list)
     image_shape: tuple[int, ...] | None = None
+    scaled_pixels: bool = False
+    """Whether X came as 8-bit pixel values (0-255) and was scaled to [0, 1]."""
 
     def __repr__(self) -> str:
         sizes = f"train={len(self.train[0])}, test={len(self.test[0])}"
@@ -87,20 +89,43 @@ DATASETS: dict[str, Callable[..., tuple[Pair, Pair]]] = {
 """Named data sets; any other name is read as a path to an .npz or .csv file."""
 
 
-def _user_file(path: Path, test_fraction: float, seed: int, dtype: np.dtype) -> tuple[Pair, Pair]:
-    """Train and test pairs from the user's .npz or .csv file (split when no test set is given)."""
+def is_8bit_pixels(X: np.ndarray) -> bool:
+    """Whether X looks like 8-bit images: whole numbers in 0..255, some above 1, >= 64 columns."""
+    X = np.asarray(X)
+    if X.dtype.kind not in "biuf" or X.size == 0 or X.ndim < 2 or X[0].size < 64:
+        return False
+    if X.dtype.kind == "f" and not np.array_equal(X, np.round(X)):
+        return False
+    return bool(X.min() >= 0 and 1 < X.max() <= 255)
+
+
+def _scaled(X: np.ndarray, dtype: np.dtype, pixels: bool) -> np.ndarray:
+    """X as ``dtype``, divided by 255 if it holds 8-bit pixel values."""
+    return X.astype(dtype) / dtype.type(255) if pixels else X.astype(dtype)
+
+
+def _user_file(
+    path: Path, test_fraction: float, seed: int, dtype: np.dtype
+) -> tuple[Pair, Pair, bool]:
+    """Train and test pairs from the user's .npz or .csv file (split when no test set is given).
+
+    8-bit pixel values are scaled to [0, 1]; the flag says whether that happened.
+    """
     if path.suffix == ".npz":
         arrays = read_npz(path)
         X, y = arrays["X"], arrays["y"]
+        pixels = is_8bit_pixels(X)
         if "X_test" in arrays and "y_test" in arrays:
-            return (X.astype(dtype), y), (arrays["X_test"].astype(dtype), arrays["y_test"])
+            X_test = _scaled(arrays["X_test"], dtype, pixels)
+            return (_scaled(X, dtype, pixels), y), (X_test, arrays["y_test"]), pixels
     elif path.suffix == ".csv":
         X, y = read_csv(path)
     else:
         raise ValueError(f"{path}: unknown data file type; use .npz (arrays X, y) or .csv")
     if X.dtype.kind not in "biuf":
         raise ValueError(f"{path}: X must be numeric, got {X.dtype}")
-    X = X.astype(dtype)
+    pixels = is_8bit_pixels(X)
+    X = _scaled(X, dtype, pixels)
     n_test = round(test_fraction * len(X))
     classes = y.dtype.kind in "iu"
     if classes:
@@ -108,7 +133,7 @@ def _user_file(path: Path, test_fraction: float, seed: int, dtype: np.dtype) -> 
     else:
         order = np.random.default_rng(seed).permutation(len(X))
         train, test = order[n_test:], order[:n_test]
-    return (X[train], y[train]), (X[test], y[test])
+    return (X[train], y[train]), (X[test], y[test]), pixels
 
 
 def load(
@@ -162,12 +187,13 @@ def load(
         )
         classes = FASHION if name == "fashion-mnist" else DIGITS
         image_shape: tuple[int, ...] | None = (28, 28)
+        scaled = False  # the named data sets are scaled by their loaders
     else:
         path = Path(name)
         if not path.exists():
             known = ", ".join(DATASETS)
             raise ValueError(f"unknown data set {name!r}: not one of {known}, nor an existing file")
-        train, test = _user_file(path, test_fraction, seed, dtype)
+        train, test, scaled = _user_file(path, test_fraction, seed, dtype)
         if n_train is not None or n_test is not None:
             train, test = (
                 (train[0][:n_train], train[1][:n_train]),
@@ -184,7 +210,7 @@ def load(
     if n_val:
         X, y = train
         train, val = (X[:-n_val], y[:-n_val]), (X[-n_val:], y[-n_val:])
-    return Dataset(name, train, test, val, classes, image_shape)
+    return Dataset(name, train, test, val, classes, image_shape, scaled_pixels=scaled)
 
 
 __all__ = [
@@ -193,6 +219,7 @@ __all__ = [
     "Dataset",
     "IdxError",
     "expand_with_shifts",
+    "is_8bit_pixels",
     "load",
     "load_idx_dataset",
     "load_mnist_sample",

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..datasets import load_mnist_sample
 from ..fileio import atomic_write
+from ..training import LambdaCallback
 
 
 @dataclass
@@ -137,12 +138,6 @@ def plot_curves(
     ax.legend(fontsize=8)
 
 
-def every_epoch(action: Callable[[Any, Any], object]) -> Any:
+def every_epoch(action: Callable[[Any, Any], object]) -> LambdaCallback:
     """A callback that runs ``action(network, history)`` after every epoch."""
-    from ..training import Callback
-
-    class EveryEpoch(Callback):
-        def on_epoch_end(self, network: Any, history: Any) -> None:
-            action(network, history)
-
-    return EveryEpoch()
+    return LambdaCallback(on_epoch_end=lambda event: action(event.network, event.history))

@@ -32,7 +32,6 @@ def translation_invariance(quick: bool, seed: int) -> Outcome:
     """Dense, augmented dense and CNN accuracy as the test digits move."""
     (X, y), (Xt, yt) = digits(quick, seed, 8000, 2000)
     epochs_cnn, epochs_dense = (2, 5) if quick else (6, 15)
-    opt = {"batch_size": 64, "monitor_training": False, "seed": seed}
     nets = {
         "dense": (
             Network.from_sizes([784, 100, 10], "relu", "softmax", seed=seed),
@@ -50,7 +49,16 @@ def translation_invariance(quick: bool, seed: int) -> Outcome:
     curves = {}
     for label, (net, augment, epochs) in nets.items():
         lr = 0.05 if label == "CNN" else 0.1
-        net.fit(X, y, epochs=epochs, optimizer=Momentum(lr, 0.9), augment=augment, **opt)
+        net.fit(
+            X,
+            y,
+            epochs=epochs,
+            batch_size=64,
+            optimizer=Momentum(lr, 0.9),
+            augment=augment,
+            monitor_training=False,
+            seed=seed,
+        )
         curves[label] = [net.accuracy(_moved(Xt, p), yt) for p in pixels]
     drop = {k: v[0] - v[2] for k, v in curves.items()}
     holds = drop["CNN"] < drop["dense"] - 0.1 and drop["dense + shift augmentation"] < drop["dense"]

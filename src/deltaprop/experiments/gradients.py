@@ -96,13 +96,13 @@ def gradient_check(quick: bool, seed: int) -> Outcome:
     (X, y), _ = digits(quick, seed, 100, 10)
     sizes = [784, 10, 10] if quick else [784, 30, 10]
     net = Network.from_sizes(sizes, "sigmoid", "softmax", seed=seed, dtype="float64", bias_init=0.1)
-    x, t = X[:10].astype(np.float64), net._targets(y[:10], 10)
+    x, t = X[:10].astype(np.float64), net.targets(y[:10])
     start = time.perf_counter()
     analytic = {k: g.copy() for k, g in net.backprop(x, t).items()}
     t_backprop = time.perf_counter() - start
 
     def J() -> float:
-        return net._evaluate(x, t, chunk=len(x))[0]
+        return net.evaluate(x, t, chunk=len(x)).cost
 
     errors, t_numeric = {}, 0.0
     for name, param, _ in net.named_parameters():

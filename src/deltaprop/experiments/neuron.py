@@ -6,7 +6,7 @@ from typing import Any
 
 from ..layers import Dense, Sigmoid
 from ..network import Network
-from ..training import LambdaCallback
+from ..training import LambdaCallback, TrainingEvent
 from .base import Outcome, experiment
 
 
@@ -16,9 +16,9 @@ def _train_neuron(cost: str, start: float, epochs: int) -> tuple[list[float], li
     outputs = [float(net.forward([[1.0]])[0, 0])]
     costs = [net.cost([[1.0]], [[0.0]])]
 
-    def record(network: Network, history: Any) -> None:
-        outputs.append(float(network.forward([[1.0]])[0, 0]))
-        costs.append(network.cost([[1.0]], [[0.0]]))
+    def record(event: TrainingEvent) -> None:
+        outputs.append(float(net.forward([[1.0]])[0, 0]))
+        costs.append(net.cost([[1.0]], [[0.0]]))
 
     net.fit(
         [[1.0]],

@@ -1,5 +1,6 @@
 """Layers: each owns its parameters and gradients and has ``forward`` and ``backward``."""
 
+from ..registry import Registry
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -29,7 +30,7 @@ _ALL: tuple[type[Layer], ...] = (
     Dropout,
     *ACTIVATIONS.values(),
 )
-LAYERS: dict[str, type[Layer]] = {cls.name: cls for cls in _ALL}
+LAYERS: Registry[type[Layer]] = Registry("layer", {cls.name: cls for cls in _ALL})
 """Every layer class by its registered name (used by ``from_config`` and the CLI)."""
 
 __all__ = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..backend import Array, get_array_module
+from ..registry import Registry
 from .base import Layer
 
 
@@ -72,10 +73,10 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def f(self, z: Array) -> Array:  # noqa: D102
+    def f(self, z: Array) -> Array:
         return sigmoid(z)
 
-    def df(self, delta: Array) -> Array:  # noqa: D102
+    def df(self, delta: Array) -> Array:
         return delta * self.a * (1 - self.a)
 
 
@@ -84,10 +85,10 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def f(self, z: Array) -> Array:  # noqa: D102
+    def f(self, z: Array) -> Array:
         return get_array_module(z).tanh(z)
 
-    def df(self, delta: Array) -> Array:  # noqa: D102
+    def df(self, delta: Array) -> Array:
         return delta * (1 - self.a * self.a)
 
 
@@ -96,10 +97,10 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def f(self, z: Array) -> Array:  # noqa: D102
+    def f(self, z: Array) -> Array:
         return get_array_module(z).maximum(z, 0)
 
-    def df(self, delta: Array) -> Array:  # noqa: D102
+    def df(self, delta: Array) -> Array:
         return delta * (self.z > 0)
 
 
@@ -114,13 +115,13 @@ class LeakyReLU(Activation):
             raise ValueError(f"LeakyReLU slope must be in [0, 1), got {slope!r}")
         self.slope = float(slope)
 
-    def f(self, z: Array) -> Array:  # noqa: D102
+    def f(self, z: Array) -> Array:
         return get_array_module(z).where(z > 0, z, z * self.slope)
 
-    def df(self, delta: Array) -> Array:  # noqa: D102
+    def df(self, delta: Array) -> Array:
         return get_array_module(delta).where(self.z > 0, delta, delta * self.slope)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"slope": self.slope}
 
     def __repr__(self) -> str:
@@ -132,10 +133,10 @@ class Identity(Activation):
 
     name = "identity"
 
-    def f(self, z: Array) -> Array:  # noqa: D102
+    def f(self, z: Array) -> Array:
         return z
 
-    def df(self, delta: Array) -> Array:  # noqa: D102
+    def df(self, delta: Array) -> Array:
         return delta
 
 
@@ -144,29 +145,23 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def f(self, z: Array) -> Array:  # noqa: D102
+    def f(self, z: Array) -> Array:
         return softmax(z)
 
-    def df(self, delta: Array) -> Array:  # noqa: D102
+    def df(self, delta: Array) -> Array:
         return self.a * (delta - (delta * self.a).sum(axis=-1, keepdims=True))
 
 
-ACTIVATIONS: dict[str, type[Activation]] = {
-    cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax)
-}
-_ALIASES = {
-    "linear": "identity",
-    "none": "identity",
-    "leaky-relu": "leaky_relu",
-    "leakyrelu": "leaky_relu",
-}
+ACTIVATIONS: Registry[type[Activation]] = Registry(
+    "activation",
+    {cls.name: cls for cls in (Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax)},
+    {"linear": "identity", "none": "identity", "leakyrelu": "leaky_relu"},
+)
 
 
 def activation_class(name: str) -> type[Activation]:
-    """Return the activation class registered under ``name`` (case and '-' tolerant)."""
-    key = str(name).lower()
-    key = _ALIASES.get(key, key)
-    if key not in ACTIVATIONS:
-        known = ", ".join(sorted(set(ACTIVATIONS) | {"maxout"}))
-        raise ValueError(f"unknown activation {name!r}; known: {known}")
-    return ACTIVATIONS[key]
+    """Return the activation class registered under ``name`` (see :mod:`deltaprop.registry`).
+
+    Maxout is not here: it is a layer with weights (:class:`deltaprop.layers.Maxout`).
+    """
+    return ACTIVATIONS[name]

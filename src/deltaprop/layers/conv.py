@@ -23,10 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import initializers
-from ..backend import Array, asarray, get_array_module
+from ..backend import Array, get_array_module
 from ..validation import check_positive_int
-from .base import Layer
+from .base import InitSpec, WeightedLayer
 
 DEFAULT_MAX_PATCH_BYTES = 64 * 2**20
 # Without a backward pass to keep patches for, small chunks that stay in cache win: on the
@@ -75,7 +74,7 @@ def fold(
     return out
 
 
-class Conv2D(Layer):
+class Conv2D(WeightedLayer):
     """2-D convolution, z[n, f] = Σ_c W[f, c] ⋆ x[n, c] + b[f] (cross-correlation, as in the notes).
 
     Parameters
@@ -92,7 +91,6 @@ class Conv2D(Layer):
     """
 
     name = "conv2d"
-    regularized = ("W",)
 
     def __init__(
         self,
@@ -102,11 +100,11 @@ class Conv2D(Layer):
         stride: int | tuple[int, int] = 1,
         padding: int | tuple[int, int] | str = 0,
         *,
-        init: Any = None,
-        bias_init: Any = 0.0,
+        init: InitSpec | None = None,
+        bias_init: InitSpec = 0.0,
         max_patch_bytes: int = DEFAULT_MAX_PATCH_BYTES,
     ) -> None:
-        super().__init__()
+        super().__init__(init=init, bias_init=bias_init)
         self.in_channels = check_positive_int(in_channels, "Conv2D in_channels")
         self.filters = check_positive_int(filters, "Conv2D filters")
         self.kernel_size = _pair(kernel_size, "Conv2D kernel_size")
@@ -126,8 +124,6 @@ class Conv2D(Layer):
             if len(pad) != 2 or any(int(p) < 0 for p in pad):
                 raise ValueError(f"Conv2D padding must be >= 0, got {padding!r}")
             self.padding = (int(pad[0]), int(pad[1]))
-        self.init = None if init is None else initializers.get(init)
-        self.bias_init = initializers.get(bias_init)
         self.max_patch_bytes = int(max_patch_bytes)
 
     @property
@@ -144,21 +140,15 @@ class Conv2D(Layer):
         """Inputs feeding one output unit: channels·kh·kw."""
         return self.in_channels * self.kernel_size[0] * self.kernel_size[1]
 
-    def build(self, rng: np.random.Generator, dtype: np.dtype, activation: str | None) -> None:
-        """Draw W (filters, channels, kh, kw) and b (filters,)."""
-        init = self.init if self.init is not None else initializers.default_for(activation)
-        kh, kw = self.kernel_size
-        fan_out = self.filters * kh * kw
-        W = init((self.filters, self.in_channels, kh, kw), self.fan_in, fan_out, rng)
-        b = self.bias_init((self.filters,), self.fan_in, fan_out, rng)
-        self.params = {"W": asarray(W, dtype), "b": asarray(b, dtype)}
-        self.grads = {k: get_array_module(v).zeros_like(v) for k, v in self.params.items()}
-
     @property
-    def built(self) -> bool:  # noqa: D102
-        return bool(self.params)
+    def fans(self) -> tuple[int, int]:
+        kh, kw = self.kernel_size
+        return self.fan_in, self.filters * kh * kw
 
-    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:  # noqa: D102
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        return {"W": (self.filters, self.in_channels, *self.kernel_size), "b": (self.filters,)}
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if len(input_shape) != 3 or input_shape[0] != self.in_channels:
             raise ValueError(
                 f"{self!r} expects inputs (channels={self.in_channels}, rows, cols), "
@@ -212,6 +202,7 @@ class Conv2D(Layer):
             raise ValueError(
                 f"{self!r} expects inputs (n, {self.in_channels}, rows, cols), got {x.shape}"
             )
+        self.ensure_built(x)
         n = x.shape[0]
         f, oh, ow = self.output_shape(x.shape[1:])
         W2 = self.params["W"].reshape(f, -1)
@@ -286,15 +277,14 @@ class Conv2D(Layer):
         self.grads["W"][...] = dW.reshape(self.params["W"].shape)
         return dx
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {
             "in_channels": self.in_channels,
             "filters": self.filters,
             "kernel_size": list(self.kernel_size),
             "stride": list(self.stride),
             "padding": self.padding if isinstance(self.padding, str) else list(self.padding),
-            "init": None if self.init is None else initializers.config_of(self.init),
-            "bias_init": initializers.config_of(self.bias_init),
+            **self.init_config(),
         }
 
     def __repr__(self) -> str:

@@ -9,49 +9,29 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from .. import initializers
-from ..backend import Array, asarray, get_array_module
+from ..backend import Array, get_array_module
 from ..validation import check_positive_int
-from .base import Layer
+from .base import InitSpec, WeightedLayer
 
 
-class _Affine(Layer):
-    """Shared set-up of layers with weights W and biases b over ``n_in`` inputs."""
-
-    regularized = ("W",)
+class _Affine(WeightedLayer):
+    """Shared set-up of the fully connected layers: ``n_in`` inputs, ``n_out`` outputs."""
 
     def __init__(
         self,
         n_in: int,
         n_out: int,
         *,
-        init: str | float | initializers.Initializer | dict[str, Any] | None = None,
-        bias_init: str | float | initializers.Initializer | dict[str, Any] = 0.0,
+        init: InitSpec | None = None,
+        bias_init: InitSpec = 0.0,
     ) -> None:
-        super().__init__()
+        super().__init__(init=init, bias_init=bias_init)
         self.n_in = check_positive_int(n_in, f"{type(self).__name__} n_in")
         self.n_out = check_positive_int(n_out, f"{type(self).__name__} n_out")
-        # None: chosen at build time from the activation that follows (He or Xavier).
-        self.init = None if init is None else initializers.get(init)
-        self.bias_init = initializers.get(bias_init)
-
-    def _shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        raise NotImplementedError
-
-    def build(self, rng: np.random.Generator, dtype: np.dtype, activation: str | None) -> None:
-        """Draw W from the weight initialiser and b from the bias initialiser."""
-        init = self.init if self.init is not None else initializers.default_for(activation)
-        w_shape, b_shape = self._shapes()
-        W = init(w_shape, self.n_in, self.n_out, rng)
-        b = self.bias_init(b_shape, self.n_in, self.n_out, rng)
-        self.params = {"W": asarray(W, dtype), "b": asarray(b, dtype)}
-        self.grads = {k: get_array_module(v).zeros_like(v) for k, v in self.params.items()}
 
     @property
-    def built(self) -> bool:
-        return bool(self.params)
+    def fans(self) -> tuple[int, int]:
+        return self.n_in, self.n_out
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if input_shape != (self.n_in,):
@@ -62,12 +42,7 @@ class _Affine(Layer):
         return (self.n_out,)
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "n_in": self.n_in,
-            "n_out": self.n_out,
-            "init": None if self.init is None else initializers.config_of(self.init),
-            "bias_init": initializers.config_of(self.bias_init),
-        }
+        return {"n_in": self.n_in, "n_out": self.n_out, **self.init_config()}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.n_in}, {self.n_out})"
@@ -96,11 +71,12 @@ class Dense(_Affine):
 
     name = "dense"
 
-    def _shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        return (self.n_in, self.n_out), (self.n_out,)
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        return {"W": (self.n_in, self.n_out), "b": (self.n_out,)}
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """Z = x·W + b."""
+        self.ensure_built(x)
         self._x = x
         return x @ self.params["W"] + self.params["b"]
 
@@ -131,17 +107,18 @@ class Maxout(_Affine):
         n_out: int,
         pieces: int = 2,
         *,
-        init: str | float | initializers.Initializer | dict[str, Any] | None = None,
-        bias_init: str | float | initializers.Initializer | dict[str, Any] = 0.0,
+        init: InitSpec | None = None,
+        bias_init: InitSpec = 0.0,
     ) -> None:
         super().__init__(n_in, n_out, init=init, bias_init=bias_init)
         self.pieces = check_positive_int(pieces, "Maxout pieces")
 
-    def _shapes(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        return (self.pieces, self.n_in, self.n_out), (self.pieces, self.n_out)
+    def param_shapes(self) -> dict[str, tuple[int, ...]]:
+        return {"W": (self.pieces, self.n_in, self.n_out), "b": (self.pieces, self.n_out)}
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """z_k = x·W_k + b_k for each piece k; a = max_k z_k."""
+        self.ensure_built(x)
         xp = get_array_module(x)
         z = xp.matmul(x, self.params["W"]) + self.params["b"][:, None, :]  # (pieces, n, n_out)
         self._x = x
@@ -159,7 +136,7 @@ class Maxout(_Affine):
         delta_k.sum(axis=1, out=self.grads["b"])
         return xp.matmul(delta_k, self.params["W"].transpose(0, 2, 1)).sum(axis=0)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "pieces": self.pieces}
 
     def __repr__(self) -> str:

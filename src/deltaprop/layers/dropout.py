@@ -29,7 +29,9 @@ class Dropout(Layer):
         self._rng = np.random.default_rng(0)
         self._mask: Array | None = None
 
-    def build(self, rng: np.random.Generator, dtype: np.dtype, activation: str | None) -> None:
+    def build(
+        self, rng: np.random.Generator, dtype: Any = np.float32, activation: str | None = None
+    ) -> None:
         """Seed the mask generator from the network's generator."""
         self._rng = np.random.default_rng(rng.integers(2**63))
 
@@ -47,7 +49,7 @@ class Dropout(Layer):
         """δ_prev = δ ⊙ m / (1 − p) (the same mask as the forward pass)."""
         return delta if self._mask is None else delta * self._mask
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"p": self.p}
 
     def __repr__(self) -> str:

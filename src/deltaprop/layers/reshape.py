@@ -15,7 +15,7 @@ class Flatten(Layer):
 
     name = "flatten"
 
-    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:  # noqa: D102
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return (int(np.prod(input_shape)),)
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
@@ -43,7 +43,7 @@ class Reshape(Layer):
             raise ValueError(f"Reshape shape must be positive sizes, got {shape!r}")
         self.n_in = int(np.prod(self.shape))
 
-    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:  # noqa: D102
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         if int(np.prod(input_shape)) != self.n_in:
             raise ValueError(
                 f"{self!r} needs {self.n_in} values per example, got shape {input_shape}"
@@ -59,7 +59,7 @@ class Reshape(Layer):
         """δ_prev = δ reshaped back to the input's shape."""
         return delta.reshape(self._shape)
 
-    def get_config(self) -> dict[str, Any]:  # noqa: D102
+    def get_config(self) -> dict[str, Any]:
         return {"shape": list(self.shape)}
 
     def __repr__(self) -> str:

@@ -1,0 +1,45 @@
+"""Training: the loop (:func:`fit`), its callbacks, the History and checkpoints.
+
+The loop is short and reads like the notes (gather a batch, backpropagate, check, step);
+everything optional hooks in as a :class:`Callback` receiving a :class:`TrainingEvent`:
+:class:`RecordHistory`, :class:`Checkpoint`, :class:`ProgressBar`, :class:`EpochLogger`,
+:class:`LearningRateScheduler`, :class:`EarlyStopping`, :class:`RisingCostWarning`, or
+your own. The loop talks to the network only through :class:`Trainable`.
+"""
+
+from .callbacks import (
+    EarlyStopping,
+    EpochLogger,
+    LearningRateScheduler,
+    ProgressBar,
+    RecordHistory,
+    RisingCostWarning,
+    epoch_line,
+)
+from .checkpoint import Checkpoint, CheckpointState, load_checkpoint, save_checkpoint
+from .events import Callback, LambdaCallback, TrainingEvent
+from .history import History
+from .loop import DivergenceError, fit, run
+from .protocol import Trainable
+
+__all__ = [
+    "Callback",
+    "Checkpoint",
+    "CheckpointState",
+    "DivergenceError",
+    "EarlyStopping",
+    "EpochLogger",
+    "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ProgressBar",
+    "RecordHistory",
+    "RisingCostWarning",
+    "Trainable",
+    "TrainingEvent",
+    "epoch_line",
+    "fit",
+    "load_checkpoint",
+    "run",
+    "save_checkpoint",
+]

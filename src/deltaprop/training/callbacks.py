@@ -1,0 +1,205 @@
+"""The standard callbacks: history, schedules, early stopping, progress, the log line, warnings.
+
+:func:`deltaprop.training.fit` assembles them from its arguments; each can also be passed in
+``callbacks=`` or written anew by subclassing :class:`~deltaprop.training.Callback`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
+
+from ..backend import Array
+from ..schedules import Schedule
+from ..validation import check_non_negative, check_positive_int
+from .events import Callback, TrainingEvent
+from .history import History
+
+
+class RecordHistory(Callback):
+    """Append each epoch's η, costs, accuracies and time to the History.
+
+    Parameters
+    ----------
+    x, t : arrays
+        The (checked) training data, evaluated after every epoch if ``monitor_training``.
+    validation : (x, t), optional
+        Held-out data evaluated after every epoch.
+    lmbda : float
+        The L2 λ of the run, so that recorded costs are the cost being minimised.
+    """
+
+    def __init__(
+        self,
+        x: Array,
+        t: Array,
+        validation: tuple[Array, Array] | None = None,
+        *,
+        lmbda: float = 0.0,
+        monitor_training: bool = True,
+    ) -> None:
+        self.train = (x, t) if monitor_training else None
+        self.validation = validation
+        self.lmbda = lmbda
+        self.n = len(x)
+        self._start = 0.0
+
+    def on_epoch_begin(self, event: TrainingEvent) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        history = event.history
+        history.epoch.append(event.epoch)
+        history.eta.append(event.optimizer.eta)
+        for prefix, data in (("train", self.train), ("val", self.validation)):
+            cost = accuracy = None
+            if data is not None:
+                result = event.network.evaluate(*data, lmbda=self.lmbda, n=self.n)
+                cost, accuracy = result.cost, result.accuracy
+            getattr(history, f"{prefix}_cost").append(cost)
+            getattr(history, f"{prefix}_accuracy").append(accuracy)
+        history.time.append(time.perf_counter() - self._start)
+
+
+class LearningRateScheduler(Callback):
+    """Set η for each epoch from the schedule: η = schedule(η₀, epoch − 1)."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+
+    def on_epoch_begin(self, event: TrainingEvent) -> None:
+        event.optimizer.eta = self.schedule(event.eta0, event.epoch - 1)
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs; restore the best weights.
+
+    ``monitor`` is a History field: ``"val_accuracy"`` (higher is better) or ``"val_cost"``,
+    ``"train_cost"``, ... (lower is better).
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_accuracy",
+        patience: int = 5,
+        *,
+        min_delta: float = 0.0,
+        restore_best: bool = True,
+    ) -> None:
+        if monitor not in ("train_cost", "train_accuracy", "val_cost", "val_accuracy"):
+            raise ValueError(f"cannot monitor {monitor!r}; use e.g. 'val_accuracy' or 'val_cost'")
+        self.monitor = monitor
+        self.patience = check_positive_int(patience, "patience")
+        self.min_delta = check_non_negative(min_delta, "min_delta")
+        self.restore_best = restore_best
+        self.sign = 1.0 if monitor.endswith("accuracy") else -1.0
+        self.best: float | None = None
+        self.best_epoch = 0
+        self._best_params: list[Any] | None = None
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        value = getattr(event.history, self.monitor)[-1]
+        if value is None:
+            raise ValueError(
+                f"early stopping monitors {self.monitor}, which is not recorded "
+                "(no validation data, or targets that are not classes?)"
+            )
+        if self.best is None or self.sign * (value - self.best) > self.min_delta:
+            self.best, self.best_epoch = value, event.epoch
+            if self.restore_best:
+                self._best_params = [p.copy() for _, p, _ in event.network.named_parameters()]
+            return
+        if event.epoch - self.best_epoch < self.patience:
+            return
+        if self._best_params is not None:
+            parameters = event.network.named_parameters()
+            for (_, p, _), best in zip(parameters, self._best_params, strict=True):
+                p[...] = best
+        event.stop(
+            f"early stopping: {self.monitor} did not improve for "
+            f"{self.patience} epochs; best {self.best:.4g} at epoch {self.best_epoch}"
+        )
+
+
+class ProgressBar(Callback):
+    """A tqdm bar over the mini-batches of each epoch (nothing without tqdm or a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def on_epoch_begin(self, event: TrainingEvent) -> None:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return
+        desc = f"epoch {event.epoch}/{event.epochs}"
+        self._bar = tqdm(total=event.batches, desc=desc, unit="batch", leave=False, disable=None)
+
+    def on_batch_end(self, event: TrainingEvent) -> None:
+        if self._bar is not None:
+            self._bar.update()
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        self.on_train_end(event)
+
+    def on_train_end(self, event: TrainingEvent) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def epoch_line(history: History, epochs: int) -> str:
+    """One line of progress: epoch, costs and accuracies, time."""
+    parts = [f"epoch {history.epoch[-1]:>{len(str(epochs))}}/{epochs}"]
+    for label, key in (
+        ("cost", "train_cost"),
+        ("acc", "train_accuracy"),
+        ("val cost", "val_cost"),
+        ("val acc", "val_accuracy"),
+    ):
+        value = getattr(history, key)[-1]
+        if value is not None:
+            parts.append(
+                f"{label} {value:.2%}" if key.endswith("accuracy") else f"{label} {value:.4f}"
+            )
+    parts.append(f"{history.time[-1]:.2f}s")
+    return "  ".join(parts)
+
+
+class EpochLogger(Callback):
+    """Write :func:`epoch_line` through ``log`` after every epoch."""
+
+    def __init__(self, log: Callable[[str], None] = print) -> None:
+        self.log = log
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        self.log(epoch_line(event.history, event.epochs))
+
+
+class RisingCostWarning(Callback):
+    """Say once, through ``log``, when the training cost has risen ``epochs`` epochs in a row.
+
+    No NaN need be involved: with η far too large, units saturate and the cost climbs to a
+    high plateau, which the divergence check (NaN or infinity) does not see.
+    """
+
+    def __init__(self, epochs: int = 3, log: Callable[[str], None] = print) -> None:
+        self.epochs = check_positive_int(epochs, "epochs")
+        self.log = log
+        self.warned = False
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        costs = [c for c in event.history.train_cost[-(self.epochs + 1) :] if c is not None]
+        rising = len(costs) == self.epochs + 1 and all(
+            later > earlier for earlier, later in pairwise(costs)
+        )
+        if rising and not self.warned:
+            self.warned = True
+            eta = event.optimizer.eta
+            self.log(
+                f"warning: the training cost rose {self.epochs} epochs in a row "
+                f"({costs[0]:.4g} -> {costs[-1]:.4g}); eta = {eta:g} is probably too large: "
+                f"try a lower one, e.g. {eta / 10:g}"
+            )

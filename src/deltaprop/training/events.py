@@ -1,0 +1,146 @@
+"""The callback interface of the training loop: :class:`Callback` and the event it receives."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..optimizers import Optimizer
+from .history import History
+from .protocol import StepResult, Trainable
+
+
+@dataclass(eq=False)
+class TrainingEvent:
+    """What every callback receives: the run's state, updated by the loop as it goes.
+
+    One object serves the whole run, so a callback may keep a reference to it.
+
+    Attributes
+    ----------
+    network : Network
+        The network being trained.
+    optimizer : Optimizer
+        Its ``eta`` is the current learning rate (schedules set it).
+    history : History
+        The epochs recorded so far.
+    epochs : int
+        The number of epochs asked for.
+    batches : int
+        Mini-batches per epoch.
+    n : int
+        Training examples (the n of the L2 term).
+    rng : numpy.random.Generator
+        The generator that shuffles (and augments) each epoch; checkpoints save its state.
+    eta0 : float
+        The optimiser's initial η, from which schedules work.
+    epoch : int
+        The current epoch, from 1. In ``on_train_begin``, the epochs already done (0, or
+        more when a checkpoint was resumed: a callback that resumes sets it).
+    batch : int
+        The current mini-batch within the epoch, from 1.
+    """
+
+    network: Trainable
+    optimizer: Optimizer
+    history: History
+    epochs: int
+    batches: int
+    n: int
+    rng: np.random.Generator
+    eta0: float
+    epoch: int = 0
+    batch: int = 0
+    step: StepResult | None = field(default=None, repr=False)
+    stop_requested: bool = False
+
+    def batch_cost(self) -> float:
+        """The current mini-batch's mean cost (before its update), computed on request."""
+        if self.step is None:
+            raise RuntimeError("batch_cost is only known in on_batch_end")
+        return self.step.cost()
+
+    def stop(self, reason: str = "") -> None:
+        """Ask the loop to stop after the current batch; ``reason`` goes to the History."""
+        self.stop_requested = True
+        self.history.stop_reason = reason or f"stopped by a callback at epoch {self.epoch}"
+
+
+class Callback:
+    """Hooks the training loop calls, as in Keras; subclass and override what you need.
+
+    Each receives the :class:`TrainingEvent`. ``on_batch_end`` runs after every update, so
+    a callback that does not override it costs nothing per batch.
+    """
+
+    def on_train_begin(self, event: TrainingEvent) -> None:
+        """Before the first epoch."""
+
+    def on_epoch_begin(self, event: TrainingEvent) -> None:
+        """Before the epoch's data is shuffled."""
+
+    def on_batch_end(self, event: TrainingEvent) -> None:
+        """After each update; ``event.batch_cost()`` is that batch's cost."""
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        """After each epoch; the History already holds it (when it is recorded)."""
+
+    def on_train_end(self, event: TrainingEvent) -> None:
+        """After the last epoch, a stop, or an interruption (Ctrl-C)."""
+
+    @property
+    def uses_batch_end(self) -> bool:
+        """Whether :meth:`on_batch_end` does anything, so the loop must call it."""
+        return type(self).on_batch_end is not Callback.on_batch_end
+
+
+Hook = Callable[[TrainingEvent], object]
+
+
+class LambdaCallback(Callback):
+    """A callback made of plain functions of the event.
+
+    For example ``LambdaCallback(on_epoch_end=lambda e: print(e.history.val_accuracy[-1]))``.
+    """
+
+    def __init__(
+        self,
+        on_train_begin: Hook | None = None,
+        on_epoch_begin: Hook | None = None,
+        on_batch_end: Hook | None = None,
+        on_epoch_end: Hook | None = None,
+        on_train_end: Hook | None = None,
+    ) -> None:
+        self.hooks = {
+            "on_train_begin": on_train_begin,
+            "on_epoch_begin": on_epoch_begin,
+            "on_batch_end": on_batch_end,
+            "on_epoch_end": on_epoch_end,
+            "on_train_end": on_train_end,
+        }
+
+    def _call(self, hook: str, event: TrainingEvent) -> None:
+        function = self.hooks[hook]
+        if function is not None:
+            function(event)
+
+    def on_train_begin(self, event: TrainingEvent) -> None:
+        self._call("on_train_begin", event)
+
+    def on_epoch_begin(self, event: TrainingEvent) -> None:
+        self._call("on_epoch_begin", event)
+
+    def on_batch_end(self, event: TrainingEvent) -> None:
+        self._call("on_batch_end", event)
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        self._call("on_epoch_end", event)
+
+    def on_train_end(self, event: TrainingEvent) -> None:
+        self._call("on_train_end", event)
+
+    @property
+    def uses_batch_end(self) -> bool:
+        return self.hooks["on_batch_end"] is not None

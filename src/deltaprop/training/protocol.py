@@ -1,0 +1,62 @@
+"""What the training loop needs from a network: the seam between network and training.
+
+The loop is written against this protocol, not the ``Network`` class, so it sits below the
+network in the import graph and ``Network.fit`` can simply be :func:`deltaprop.training.fit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from ..backend import Array
+
+
+class StepResult(Protocol):
+    """What one training step leaves behind (see ``Network.train_step``)."""
+
+    @property
+    def finite(self) -> bool:
+        """Whether the network's output was finite."""
+
+    def cost(self) -> float:
+        """The batch's mean data cost before the update."""
+
+
+class Evaluated(Protocol):
+    """Cost and accuracy of a data set (see ``Network.evaluate``)."""
+
+    @property
+    def cost(self) -> float:
+        """C, with the L2 term if asked for."""
+
+    @property
+    def accuracy(self) -> float | None:
+        """Fraction classified correctly, or None for real-valued targets."""
+
+
+class Trainable(Protocol):
+    """A network as the training loop sees it; :class:`deltaprop.Network` is one."""
+
+    def inputs(self, X: Any) -> Array:
+        """X checked and converted to the network's dtype."""
+
+    def targets(self, y: Any, n: int | None = None) -> Array:
+        """y checked and converted to an (n, n_out) target matrix."""
+
+    def train_step(
+        self, x: Array, t: Array, *, lmbda: float = 0.0, n: int | None = None
+    ) -> StepResult:
+        """Backpropagate one checked batch, filling the trainable parameters' gradients."""
+
+    def evaluate(self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None) -> Evaluated:
+        """Cost and accuracy of (X, y)."""
+
+    def named_parameters(self) -> Iterator[tuple[str, Array, Array]]:
+        """(name, parameter, gradient) of every parameter."""
+
+    def trainable_parameters(self) -> Iterator[tuple[str, Array, Array]]:
+        """(name, parameter, gradient) of the parameters that training updates."""
+
+    def get_config(self) -> dict[str, Any]:
+        """The architecture as JSON-ready data."""
