@@ -143,3 +143,37 @@ def test_result_prints_a_table(rng):
     net = Network.from_sizes([3, 2], "sigmoid", "sigmoid", dtype="float64")
     text = str(gradcheck(net, rng.normal(size=(2, 3)), [[0, 1], [1, 1]]))
     assert "layers.0.W" in text and "passed" in text
+
+
+def test_gradcheck_layer_leaves_dropout_as_it_found_it(rng):
+    from deltaprop.layers import Dropout
+
+    layer = Dropout(0.3)
+    layer.build(np.random.default_rng(0), np.float64)
+    result = gradcheck_layer(layer, rng.normal(size=(4, 6)))
+    assert result.passed, f"\n{result}"
+    assert layer.reuse_mask is False
+    x = np.ones((200, 50))
+    assert not np.array_equal(layer.forward(x, training=True), layer.forward(x, training=True))
+
+
+def test_gradcheck_restores_dropout_when_the_check_fails_midway(rng, monkeypatch):
+    import sys
+
+    from deltaprop.layers import Dropout
+
+    module = sys.modules["deltaprop.gradcheck"]  # the package's `gradcheck` is the function
+
+    net = Network([Dense(4, 6), Dropout(0.4), Dense(6, 3), Softmax()], dtype="float64")
+    layer = Dropout(0.3)
+    layer.build(np.random.default_rng(0), np.float64)
+
+    def broken(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(module, "numerical_gradient", broken)
+    with pytest.raises(KeyboardInterrupt):
+        gradcheck(net, rng.normal(size=(5, 4)), np.array([0, 1, 2, 1, 0]))
+    with pytest.raises(KeyboardInterrupt):
+        gradcheck_layer(layer, rng.normal(size=(4, 6)))
+    assert net.layers[1].reuse_mask is False and layer.reuse_mask is False

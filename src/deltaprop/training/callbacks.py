@@ -179,27 +179,62 @@ class EpochLogger(Callback):
 
 
 class RisingCostWarning(Callback):
-    """Say once, through ``log``, when the training cost has risen ``epochs`` epochs in a row.
+    """Say once, through ``log``, when training keeps making the cost worse.
 
-    No NaN need be involved: with η far too large, units saturate and the cost climbs to a
-    high plateau, which the divergence check (NaN or infinity) does not see.
+    That is, when for ``epochs`` epochs in a row the training cost has stayed above its value
+    before training, or has risen every epoch. No NaN need be involved: with η far too
+    large, units saturate and the cost jumps to a high plateau, which the divergence check
+    (NaN or infinity) does not see.
+
+    Parameters
+    ----------
+    x, t : arrays
+        The (checked) training data, to measure the cost before training.
+    lmbda : float
+        The run's L2 λ, so that the starting cost is comparable with the recorded ones.
     """
 
-    def __init__(self, epochs: int = 3, log: Callable[[str], None] = print) -> None:
+    def __init__(
+        self,
+        x: Array,
+        t: Array,
+        *,
+        lmbda: float = 0.0,
+        epochs: int = 3,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.data = (x, t)
+        self.lmbda = lmbda
         self.epochs = check_positive_int(epochs, "epochs")
         self.log = log
+        self.start: float | None = None
         self.warned = False
 
+    def on_train_begin(self, event: TrainingEvent) -> None:
+        if event.epoch == 0:  # not when resuming: the start was before the first run
+            x, t = self.data
+            self.start = event.network.evaluate(x, t, lmbda=self.lmbda, n=len(x)).cost
+
     def on_epoch_end(self, event: TrainingEvent) -> None:
-        costs = [c for c in event.history.train_cost[-(self.epochs + 1) :] if c is not None]
-        rising = len(costs) == self.epochs + 1 and all(
-            later > earlier for earlier, later in pairwise(costs)
+        if self.warned:
+            return
+        recent = event.history.train_cost[-(self.epochs + 1) :]
+        costs = [c for c in recent if c is not None]
+        last = costs[-self.epochs :]
+        worse = self.start is not None and len(last) == self.epochs
+        worse = worse and all(c > self.start for c in last)  # type: ignore[operator]
+        rising = len(costs) == self.epochs + 1 and all(b > a for a, b in pairwise(costs))
+        if not (worse or rising):
+            return
+        self.warned = True
+        eta = event.optimizer.eta
+        what = (
+            f"has stayed above its value before training ({self.start:.4g}) for "
+            f"{self.epochs} epochs, now {costs[-1]:.4g}"
+            if worse
+            else f"rose {self.epochs} epochs in a row ({costs[0]:.4g} -> {costs[-1]:.4g})"
         )
-        if rising and not self.warned:
-            self.warned = True
-            eta = event.optimizer.eta
-            self.log(
-                f"warning: the training cost rose {self.epochs} epochs in a row "
-                f"({costs[0]:.4g} -> {costs[-1]:.4g}); eta = {eta:g} is probably too large: "
-                f"try a lower one, e.g. {eta / 10:g}"
-            )
+        self.log(
+            f"warning: the training cost {what}: eta = {eta:g} is probably too large; "
+            f"try a lower one, e.g. {eta / 10:g}"
+        )

@@ -104,8 +104,8 @@ def fit(
     progress : bool
         Show a progress bar over the mini-batches of each epoch (needs tqdm).
     verbose : bool
-        Write one line per epoch through ``log``, and a warning if the training cost keeps
-        rising (:class:`RisingCostWarning`).
+        Write one line per epoch through ``log``, and a warning if training keeps making
+        the cost worse (:class:`RisingCostWarning`).
 
     Returns
     -------
@@ -139,7 +139,9 @@ def fit(
     if progress:
         standard.append(ProgressBar())
     if verbose:
-        standard += [EpochLogger(log), RisingCostWarning(log=log)]
+        standard.append(EpochLogger(log))
+        if monitor_training:
+            standard.append(RisingCostWarning(x, t, lmbda=lmbda, log=log))
     event = TrainingEvent(
         network,
         opt,

@@ -198,3 +198,42 @@ def test_ctrl_c_saves_a_checkpoint_and_resume_matches_an_uninterrupted_run(tmp_p
 def test_no_command_prints_help(capsys):
     assert main([]) == 2
     assert "train" in capsys.readouterr().err
+
+
+def test_8bit_pixels_in_a_user_file_are_scaled_and_said_so(tmp_path):
+    (X, y), _ = load_mnist_sample(2000, 10)
+    np.savez(tmp_path / "digits.npz", X=np.round(X * 255).astype(np.uint8), y=y)
+    data = ["--dataset", str(tmp_path / "digits.npz"), "--out", str(tmp_path)]
+    done = run("train", "--hidden", "20", "--epochs", "3", "--no-progress", *data)
+    notes = [line for line in done.stdout.splitlines() if "8-bit pixel values" in line]
+    assert len(notes) == 1 and "scaled them to [0, 1]" in notes[0]
+    assert float(done.stdout.split("test accuracy:")[1].split("%")[0]) > 80
+    assert "warning" not in done.stderr
+
+
+def test_tiny_data_sets_get_clear_warnings(tmp_path):
+    rows = ["1,0.1,0.2,0.3", "0,0.9,0.8,0.7", "1,0.2,0.1,0.3", "0,0.8,0.9,0.6", "1,0.3,0.2,0.1"]
+    (tmp_path / "tiny.csv").write_text("\n".join(rows) + "\n")
+    done = run(
+        "train", "--dataset", str(tmp_path / "tiny.csv"), "--hidden", "3", "--epochs", "2",
+        "--no-progress", "--out", str(tmp_path / "run"),
+    )  # fmt: skip
+    assert "fewer than one batch of 10" in done.stderr
+    assert "only 1 test example: the test accuracy will say little" in done.stderr
+    assert "(1 examples)" not in done.stdout and "(1 example" not in done.stderr
+
+
+def test_a_learning_rate_far_too_large_is_pointed_out_once(tmp_path):
+    done = run(
+        "train", "--hidden", "20", "--epochs", "5", "--eta", "1000", "--no-progress",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    warnings = [line for line in done.stdout.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1, done.stdout
+    assert "above its value before training" in warnings[0]
+    assert "eta = 1000 is probably too large; try a lower one, e.g. 100" in warnings[0]
+
+
+def test_a_sound_run_prints_no_warning(trained):
+    _, stdout = trained
+    assert "warning" not in stdout
