@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ..fileio import atomic_write
 
@@ -26,7 +27,7 @@ def cache_dir() -> Path:
     return Path(base) / "deltaprop"
 
 
-def _progress(total: int | None, desc: str):  # -> tqdm or None
+def _progress(total: int | None, desc: str) -> Any:  # a tqdm bar or None
     try:
         from tqdm.auto import tqdm
     except ImportError:

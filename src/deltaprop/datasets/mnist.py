@@ -94,7 +94,9 @@ def read_digits_npz(path: str | Path, sha256: str | None = None) -> tuple[np.nda
     return images, labels
 
 
-def _prepare(images: np.ndarray, labels: np.ndarray, flatten: bool, dtype: np.dtype):
+def _prepare(
+    images: np.ndarray, labels: np.ndarray, flatten: bool, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray]:
     """Scale bytes to [0, 1] in ``dtype``, flatten if asked, labels as int64."""
     x = images.astype(dtype)
     x /= dtype.type(255)  # in place: no second copy of a 60,000-image array

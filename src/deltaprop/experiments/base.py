@@ -101,7 +101,9 @@ def figure(draw: Callable[[Any], None], path: Path, title: str) -> None:
     _save(fig, path)
 
 
-def digits(quick: bool, seed: int, n_train: int = 8000, n_test: int = 2000):
+def digits(
+    quick: bool, seed: int, n_train: int = 8000, n_test: int = 2000
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """The bundled digits: 1,000 / 500 in quick mode, else ``n_train`` / ``n_test``."""
     return load_mnist_sample(1000 if quick else n_train, 500 if quick else n_test, seed=seed)
 
