@@ -5,7 +5,7 @@ the mini-batch lives here and nowhere else, so layer gradients are gradients of 
 cost. Targets ``y`` arrive as a matrix shaped like the output ``a`` (the network turns class
 indices into one-hot rows before they get here).
 
-Matched pairs, for which δᴸ = ∂C/∂zᴸ = (a − y)/n exactly:
+Matched pairs, for which :meth:`Cost.delta` is the output error δᴸ exactly:
 
 * ``Quadratic`` with ``Identity`` (linear output),
 * ``CrossEntropy`` with ``Sigmoid``,

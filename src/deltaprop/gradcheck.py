@@ -114,7 +114,7 @@ def gradcheck(
     network : Network
         A float64 network (``network.astype("float64")`` makes one).
     X, y : arrays
-        A small batch; the checked cost is its mean cost plus λ/(2n) Σ w².
+        A small batch; the checked cost is :meth:`Network.cost` on it.
     lmbda, n
         L2 regularisation, as in :meth:`Network.cost`.
     eps : float

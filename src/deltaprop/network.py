@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator, Sequence
-from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from . import costs, training
 from .backend import Array, resolve_dtype, to_numpy
-from .layers import LAYERS, Activation, Dense, Layer, Maxout, activation_class
+from .layers import LAYERS, Activation, Layer
 from .registry import UnknownNameError
+from .spec import dense_stack
+from .table import format_table
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
 
@@ -127,20 +128,7 @@ class Network:
         >>> Network.from_sizes([2, 4, 1], "tanh", "sigmoid").layers
         [Dense(2, 4), Tanh(), Dense(4, 1), Sigmoid()]
         """
-        sizes = list(sizes)
-        if len(sizes) < 2:
-            raise ValueError(f"sizes needs an input and an output size, got {sizes}")
-        out_cls = activation_class(output)
-        layers: list[Layer] = []
-        for n_in, n_out in pairwise(sizes[:-1]):
-            if str(activation).lower() == "maxout":
-                layers.append(Maxout(n_in, n_out, pieces, init=init, bias_init=bias_init))
-            else:
-                layers += [
-                    Dense(n_in, n_out, init=init, bias_init=bias_init),
-                    activation_class(activation)(),
-                ]
-        layers += [Dense(sizes[-2], sizes[-1], init=init, bias_init=bias_init), out_cls()]
+        layers = dense_stack(sizes, activation, output, init, bias_init, pieces)
         return cls(layers, cost, seed=seed, dtype=dtype)
 
     def _check_chain(
@@ -238,7 +226,7 @@ class Network:
         return self.layers[-1].z if self._paired else a  # type: ignore[attr-defined]
 
     def _l2_term(self, lmbda: float, n: int) -> float:
-        """λ/(2n) Σ w² over the regularised parameters."""
+        """The L2 term of :meth:`cost`."""
         if lmbda == 0:
             return 0.0
         total = sum(
@@ -389,31 +377,21 @@ class Network:
         """Total number of scalar parameters."""
         return sum(layer.n_params for layer in self.layers)
 
-    def summary(self) -> str:
-        """Return a table of the layers, their output shapes and parameter counts."""
-        rows = [("#", "layer", "output shape", "params")]
-        shape = self.input_shape
+    def summary_rows(self) -> list[tuple[str, str, str, str]]:
+        """(index, layer, output shape, parameter count) of every layer, as text."""
+        rows, shape = [], self.input_shape
         for i, layer in enumerate(self.layers):
             shape = layer.output_shape(shape) if shape is not None else None
             rows.append((str(i), repr(layer), str(shape), f"{layer.n_params:,}"))
-        widths = [max(len(r[c]) for r in rows) for c in range(4)]
-        lines = [
-            "  ".join(
-                c.ljust(w) if j < 3 else c.rjust(w)
-                for j, (c, w) in enumerate(zip(r, widths, strict=True))
-            )
-            for r in rows
-        ]
-        rule = "-" * len(lines[0])
-        return "\n".join(
-            [
-                lines[0],
-                rule,
-                *lines[1:],
-                rule,
-                f"total parameters: {self.n_params:,}   cost: {self.cost_function!r}   "
-                f"dtype: {self.dtype}",
-            ]
+        return rows
+
+    def summary(self) -> str:
+        """Return a table of the layers, their output shapes and parameter counts."""
+        return format_table(
+            [("#", "layer", "output shape", "params"), *self.summary_rows()],
+            right=1,
+            footer=f"total parameters: {self.n_params:,}   cost: {self.cost_function!r}   "
+            f"dtype: {self.dtype}",
         )
 
     def __repr__(self) -> str:

@@ -1,7 +1,7 @@
 """Optimisers: update rules over (name, parameter, gradient) triples, in place.
 
-They know nothing about layers or costs: L2 regularisation is already inside the gradient
-(``Network.backprop`` adds λ/n·w), so plain SGD on it is w ← (1 − ηλ/n)w − η·g. State such as
+They know nothing about layers or costs: the gradient they get already holds the L2 term
+(see :meth:`deltaprop.Network.cost`), so plain SGD on it is weight decay. State such as
 velocities is keyed by the parameter's name.
 """
 

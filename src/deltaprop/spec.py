@@ -1,4 +1,4 @@
-"""A readable text form of a layer stack, for the command line.
+"""Layer stacks from short descriptions: layer sizes, and a text form for the command line.
 
 Comma-separated tokens, each a layer:
 
@@ -21,6 +21,8 @@ Example (the LeNet-style CNN of the course):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 from .layers import (
@@ -40,6 +42,37 @@ _FORMS = (
     "use dense:N[:ACT], maxout:N[:PIECES], conv:FxK[xK][:sN][:same|pN][:ACT], pool:K[:sN], "
     "avgpool:K[:sN], dropout:P, flatten or an activation name"
 )
+
+
+def dense_stack(
+    sizes: Sequence[int],
+    activation: str = "sigmoid",
+    output: str = "softmax",
+    init: Any = None,
+    bias_init: Any = 0.0,
+    pieces: int = 2,
+) -> list[Layer]:
+    """The layers of a fully connected network of these sizes (``Network.from_sizes``).
+
+    ``activation="maxout"`` makes each hidden layer a ``Maxout`` of ``pieces`` pieces.
+
+    Examples
+    --------
+    >>> dense_stack([2, 4, 1], "tanh", "sigmoid")
+    [Dense(2, 4), Tanh(), Dense(4, 1), Sigmoid()]
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs an input and an output size, got {sizes}")
+    out_cls = activation_class(output)
+    layers: list[Layer] = []
+    for n_in, n_out in pairwise(sizes[:-1]):
+        if str(activation).lower() == "maxout":
+            layers.append(Maxout(n_in, n_out, pieces, init=init, bias_init=bias_init))
+        else:
+            hidden = activation_class(activation)
+            layers += [Dense(n_in, n_out, init=init, bias_init=bias_init), hidden()]
+    return [*layers, Dense(sizes[-2], sizes[-1], init=init, bias_init=bias_init), out_cls()]
 
 
 def _int(text: str, token: str, what: str) -> int:
