@@ -22,7 +22,14 @@ def test_two_setup_commands_and_ci_runs_the_test_command():
 
 def test_python_example_runs(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the example saves a model file
-    example = re.findall(r"```python\n(.*?)```", README, flags=re.S)[0]
-    exec(compile(example, "README.md", "exec"), {})
+    first, callbacks, *others = re.findall(r"```python\n(.*?)```", README, flags=re.S)
+    namespace: dict = {}
+    exec(compile(first, "README.md", "exec"), namespace)
     out = capsys.readouterr().out
     assert "passed" in out  # the gradient check at the end of the example
+    exec(compile(callbacks, "README.md", "exec"), namespace)  # uses the first one's data
+    history = namespace["history"]
+    assert history.stop_reason in capsys.readouterr().out
+    assert history.stop_reason.startswith("95% reached at epoch")
+    for block in others:
+        exec(compile(block, "README.md", "exec"), {})
