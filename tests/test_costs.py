@@ -161,3 +161,47 @@ def test_cost_names_and_aliases():
     assert isinstance(Network([Dense(2, 2), Softmax()]).cost_function, costs.LogLikelihood)
     assert isinstance(Network([Dense(2, 1), Sigmoid()]).cost_function, costs.CrossEntropy)
     assert isinstance(Network([Dense(2, 1)]).cost_function, costs.Quadratic)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_outputs_rounded_to_0_or_1_still_give_finite_costs(dtype):
+    """σ and softmax round to exactly 0 or 1 in floating point; the unmatched path clips."""
+    from deltaprop.costs import CrossEntropy, LogLikelihood
+
+    a = np.array([[0.0, 1.0]], dtype)
+    for cost in (CrossEntropy(), LogLikelihood()):
+        for y in (np.array([[1.0, 0.0]], dtype), np.array([[0.0, 1.0]], dtype)):
+            value = cost.value(a, y)
+            assert np.isfinite(value) and value >= 0
+            assert np.isfinite(cost.derivative(a, y)).all()
+    # a is clipped into [tiny, 1 − epsneg]: the nearest representable points inside (0, 1)
+    info = np.finfo(dtype)
+    expected = -np.log(info.tiny) - np.log(info.epsneg)  # −ln a for y = 1, −ln(1 − a) for y = 0
+    assert CrossEntropy().value(a, np.array([[1.0, 0.0]], dtype)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("cost", "y", "message"),
+    [
+        ("cross-entropy", [[1.5, 0.0]], r"^cross-entropy targets must lie in \[0, 1\]$"),
+        (
+            "log-likelihood",
+            [[0.5, 0.4]],
+            "^log-likelihood targets must be class indices or one-hot",
+        ),
+        ("log-likelihood", [[1.2, -0.2]], r"non-negative numbers that sum to 1\)$"),
+    ],
+)
+def test_bad_targets_are_named(cost, y, message):
+    from deltaprop import costs
+
+    with pytest.raises(ValueError, match=message):
+        costs.get(cost).check_targets(np.array(y))
+
+
+def test_log_likelihood_targets_may_sum_to_1_within_rounding():
+    from deltaprop.costs import LogLikelihood
+
+    LogLikelihood().check_targets(np.array([[0.3, 0.7 + 5e-6]]))  # float32 soft labels
+    with pytest.raises(ValueError):
+        LogLikelihood().check_targets(np.array([[0.3, 0.7 + 5e-4]]))

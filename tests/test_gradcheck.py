@@ -177,3 +177,81 @@ def test_gradcheck_restores_dropout_when_the_check_fails_midway(rng, monkeypatch
     with pytest.raises(KeyboardInterrupt):
         gradcheck_layer(layer, rng.normal(size=(4, 6)))
     assert net.layers[1].reuse_mask is False and layer.reuse_mask is False
+
+
+def test_the_report_reads_as_a_table():
+    from deltaprop.gradcheck import GradCheckResult
+
+    result = GradCheckResult({"layers.0.W": 2.5e-10, "b": 3e-4}, {"layers.0.W": 100, "b": 7}, 1e-6)
+    assert str(result) == (
+        "parameter   entries  relative error\n"
+        "layers.0.W      100  2.500e-10\n"
+        "b                 7  3.000e-04   <-- FAILED\n"
+        "FAILED (tolerance 1e-06)"
+    )
+    exact = GradCheckResult({"w": 1e-6}, {"w": 1}, 1e-6)  # at the tolerance: a failure
+    assert not exact.passed and str(exact).endswith("<-- FAILED\nFAILED (tolerance 1e-06)")
+    assert (
+        str(GradCheckResult({}, {}, 1e-6))
+        == "parameter  entries  relative error\npassed (tolerance 1e-06)"
+    )
+
+
+def test_the_checked_cost_uses_the_given_n(rng):
+    """With λ > 0, backprop and the numerical cost must both use n, or the check fails."""
+    net = Network([Dense(3, 4, bias_init=0.3), Sigmoid(), Dense(4, 2), Softmax()], dtype="float64")
+    X, y = rng.normal(size=(6, 3)), rng.integers(0, 2, 6)
+    result = gradcheck(net, X, y, lmbda=2.0, n=1000)
+    assert result.passed, f"\n{result}"
+    wrong = net.backprop(X, y, lmbda=2.0, n=6)["layers.0.W"].copy()
+    right = net.backprop(X, y, lmbda=2.0, n=1000)["layers.0.W"]
+    assert rel_error(wrong, right) > 1e-3  # so the check above could tell them apart
+
+
+def test_a_sample_of_100_entries_by_default_and_deterministic(rng):
+    net = Network([Dense(20, 30), Sigmoid(), Dense(30, 2), Softmax()], dtype="float64")
+    X, y = rng.normal(size=(4, 20)), rng.integers(0, 2, 4)
+    result = gradcheck(net, X, y)
+    assert result.checked == {
+        "layers.0.W": 100,
+        "layers.0.b": 30,
+        "layers.2.W": 60,
+        "layers.2.b": 2,
+    }
+    assert gradcheck(net, X, y).errors == result.errors
+    assert gradcheck(net, X, y, seed=1).errors != result.errors
+
+
+def test_gradcheck_layer_catches_a_dropout_that_forgets_its_mask(rng):
+    """Negative control: the check runs in training mode, with the mask."""
+    from deltaprop.layers import Dropout
+
+    class Forgetful(Dropout):
+        def backward(self, delta):
+            return delta  # ignores the mask
+
+    layer = Forgetful(0.5)
+    layer.build(np.random.default_rng(0), np.float64)
+    result = gradcheck_layer(layer, rng.normal(size=(6, 8)))
+    assert not result.passed and result.errors["input"] > 1e-2
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: gradcheck(Network.from_sizes([2, 2]), [[1.0, 2.0]], [0]), "float64 parameters"),
+        (
+            lambda: gradcheck_layer(Dense(2, 2), np.ones((1, 2), np.float32)),
+            "float64 inputs and parameters",
+        ),
+        (
+            lambda: gradcheck(
+                Network.from_sizes([2, 2], dtype="float64"), [[1.0, 2.0]], [0], lmbda=-1
+            ),
+            "^lmbda must be a number >= 0",
+        ),
+    ],
+)
+def test_bad_calls_are_named(call, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        call()

@@ -124,3 +124,88 @@ def test_schedules():
     assert ExponentialDecay(0.9)(2.0, 3) == pytest.approx(2.0 * 0.9**3)
     with pytest.raises(ValueError, match="every"):
         StepDecay(0.5, every=0)
+
+
+# -- configuration, state and memory ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("opt", "config", "slots"),
+    [
+        (SGD(), {"eta": 0.1}, set()),
+        (Momentum(), {"eta": 0.1, "mu": 0.9}, {"v"}),
+        (Nesterov(0.2, 0.5), {"eta": 0.2, "mu": 0.5}, {"v"}),
+        (AverageMomentum(), {"eta": 0.1, "beta": 0.9}, {"v"}),
+        (Adam(), {"eta": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, {"m", "v"}),
+    ],
+    ids=["sgd", "momentum", "nesterov", "average", "adam"],
+)
+def test_defaults_config_and_state_slots(opt, config, slots):
+    """The defaults are the usual ones; checkpoints store state under these slot names."""
+    assert opt.get_config() == config
+    assert type(opt)(**config).get_config() == config
+    w = np.ones((3, 2))
+    opt.step([("layers.0.W", w, np.full_like(w, 0.5))])
+    assert set(opt.state.get("layers.0.W", {})) == slots
+
+
+@pytest.mark.parametrize("make", [SGD, Momentum, Nesterov, AverageMomentum, Adam])
+def test_steps_update_in_place_without_temporaries(make):
+    """After the first step, a step allocates nothing the size of the parameter."""
+    import tracemalloc
+
+    opt = make()
+    w = np.ones((500, 500))  # 2 MB
+    g = np.full_like(w, 1e-3)
+    opt.step([("w", w, g)])
+    before = w
+    tracemalloc.start()
+    try:
+        opt.step([("w", w, g)])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert w is before
+    assert peak < w.nbytes / 4, f"a step allocated {peak:,} bytes"
+
+
+def test_scratch_buffers_follow_each_parameter_shape_and_dtype():
+    opt = SGD(0.5)
+    a, b = np.ones((2, 3)), np.ones(4, dtype=np.float32)
+    for _ in range(2):
+        opt.step([("a", a, a * 0 + 1), ("b", b, b * 0 + 1)])
+    np.testing.assert_array_equal(a, np.zeros((2, 3)))
+    np.testing.assert_array_equal(b, np.zeros(4, np.float32))
+    assert b.dtype == np.float32
+    c = np.ones((2, 3), dtype=np.float32)  # same shape as "a", other dtype, same name
+    opt.step([("a", c, c)])
+    np.testing.assert_allclose(c, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Momentum(0.1, mu=1.0), r"^momentum mu must be in \[0, 1\), got 1.0$"),
+        (lambda: Momentum(0.1, mu=True), r"^momentum mu must be a number in \[0, 1\), got True$"),
+        (lambda: Nesterov(0.1, mu=-0.1), r"^momentum mu must be in \[0, 1\)"),
+        (lambda: AverageMomentum(0.1, beta=1.5), r"^momentum beta must be in \[0, 1\)"),
+        (lambda: Adam(beta1=1.0), r"^Adam beta1 must be in \[0, 1\)"),
+        (lambda: Adam(beta2="x"), r"^Adam beta2 must be a number in \[0, 1\), got 'x'$"),
+        (lambda: Adam(eps=0.0), r"^Adam eps must be a positive number, got 0.0$"),
+        (lambda: SGD(-1.0), r"^learning rate eta must be a positive number, got -1.0$"),
+        (
+            lambda: optimizers.get(SGD(0.1), eta=0.2),
+            "^give eta and options either to the optimiser or to fit, not both$",
+        ),
+    ],
+)
+def test_bad_hyperparameters_are_named(make, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        make()
+
+
+def test_zero_momentum_is_plain_gradient_descent():
+    assert trajectory(Momentum(0.1, mu=0.0)) == pytest.approx(trajectory(SGD(0.1)), rel=1e-15)
+    assert trajectory(AverageMomentum(0.1, beta=0.0)) == pytest.approx(
+        trajectory(SGD(0.1)), rel=1e-15
+    )

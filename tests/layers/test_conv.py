@@ -55,6 +55,8 @@ CONFIGS = [
     (3, 2, (3, 2), (2, 1), 1, (6, 5)),
     (2, 2, (1, 3), 2, (0, 1), (5, 7)),
     (1, 2, 5, 2, 2, (9, 8)),
+    (1, 2, 3, 1, (1, 0), (5, 6)),  # padding of rows only
+    (2, 2, 3, 1, (0, 2), (5, 4)),  # padding of cols only
 ]
 
 
@@ -115,11 +117,13 @@ def test_filters_share_weights_across_positions():
     assert layer.params["W"].shape == (1, 1, 3, 3) and layer.n_params == 10
 
 
-def test_chunked_patches_give_the_same_results(rng):
-    x = rng.normal(size=(5, 2, 7, 6))
-    whole = _layer(2, 3, 3, 1, 1)
-    chunked = _layer(2, 3, 3, 1, 1, max_patch_bytes=2 * 18 * 42 * 8)  # two images at a time
-    assert chunked._chunk(5, 42 * 18, 8) == 2
+@pytest.mark.parametrize("channels", [1, 2], ids=["one-channel", "batch-last"])
+def test_chunked_patches_give_the_same_results(rng, channels):
+    x = rng.normal(size=(5, channels, 7, 6))
+    whole = _layer(channels, 3, 3, 1, 1)
+    per_image = 42 * 9 * channels * 8  # patch bytes of one image
+    chunked = _layer(channels, 3, 3, 1, 1, max_patch_bytes=2 * per_image)  # two at a time
+    assert chunked._chunk(5, 42 * 9 * channels, 8) == 2
     np.testing.assert_allclose(
         chunked.forward(x, training=True), whole.forward(x, training=True), rtol=1e-13
     )

@@ -131,3 +131,24 @@ def test_dense_rejects_bad_sizes():
         Dense(3, 0)
     with pytest.raises(TypeError, match="n_in must be a positive integer"):
         Dense(2.5, 3)
+
+
+def test_softmax_and_logsumexp_shift_each_row_by_its_own_maximum():
+    """Rows of very different scales: a shift by one global maximum would give 0/0."""
+    from deltaprop.layers.activations import logsumexp, softmax
+
+    z = np.array([[1000.0, 0.0], [0.0, -1000.0], [-1000.0, -1000.0]])
+    np.testing.assert_allclose(softmax(z), [[1.0, 0.0], [1.0, 0.0], [0.5, 0.5]])
+    np.testing.assert_allclose(logsumexp(z), [1000.0, 0.0, -1000.0 + np.log(2.0)])
+
+
+def test_the_derivative_at_the_kink_is_the_left_one():
+    """ReLU'(0) = 0 and LeakyReLU'(0) = slope, as PyTorch has them."""
+    from deltaprop.layers import LeakyReLU, ReLU
+
+    z = np.array([[0.0, 1.0, -1.0]])
+    relu, leaky = ReLU(), LeakyReLU(0.1)
+    relu.forward(z)
+    leaky.forward(z)
+    np.testing.assert_array_equal(relu.backward(np.ones_like(z)), [[0.0, 1.0, 0.0]])
+    np.testing.assert_allclose(leaky.backward(np.ones_like(z)), [[0.1, 1.0, 0.1]])
