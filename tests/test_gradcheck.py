@@ -242,7 +242,8 @@ def test_gradcheck_layer_catches_a_dropout_that_forgets_its_mask(rng):
         (lambda: gradcheck(Network.from_sizes([2, 2]), [[1.0, 2.0]], [0]), "float64 parameters"),
         (
             lambda: gradcheck_layer(Dense(2, 2), np.ones((1, 2), np.float32)),
-            "float64 inputs and parameters",
+            "float64 inputs and parameters .* build it with dtype='float64' or use "
+            r"\.astype\('float64'\)$",
         ),
         (
             lambda: gradcheck(
@@ -255,3 +256,25 @@ def test_gradcheck_layer_catches_a_dropout_that_forgets_its_mask(rng):
 def test_bad_calls_are_named(call, message):
     with pytest.raises((TypeError, ValueError), match=message):
         call()
+
+
+def test_gradcheck_layer_samples_100_entries_deterministically(rng):
+    layer = Dense(20, 30)
+    layer.build(np.random.default_rng(0), np.float64)
+    x = rng.normal(size=(4, 20))
+    result = gradcheck_layer(layer, x)
+    assert result.passed and result.checked == {"input": 80, "W": 100, "b": 30}
+    assert gradcheck_layer(layer, x).errors == result.errors
+    assert gradcheck_layer(layer, x, seed=1).errors != result.errors
+
+
+def test_numerical_gradient_needs_an_array_it_can_perturb():
+    from deltaprop.gradcheck import numerical_gradient
+
+    view = np.ones((3, 4)).T  # flattening it would copy
+    with pytest.raises(ValueError, match=r"^numerical_gradient needs a contiguous array, so"):
+        numerical_gradient(lambda: 0.0, view, np.arange(2), 1e-6)
+    w = np.array([1.0, 2.0])
+    np.testing.assert_allclose(
+        numerical_gradient(lambda: float((w**2).sum()), w, np.arange(2), 1e-6), [2.0, 4.0]
+    )

@@ -217,3 +217,31 @@ def test_same_seed_gives_bit_identical_weights(rng):
         np.testing.assert_array_equal(a, b)
     assert not np.array_equal(first[0], train(1, 0)[0])  # another initialisation
     assert not np.array_equal(first[0], train(0, 1)[0])  # another shuffling
+
+
+def test_fit_shows_its_real_signature():
+    import inspect
+
+    from deltaprop import training
+
+    params = inspect.signature(Network.from_sizes([2, 2]).fit).parameters
+    assert list(params)[:2] == ["X", "y"]
+    assert {"epochs", "batch_size", "optimizer", "callbacks", "checkpoint"} <= set(params)
+    assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    assert Network.fit is training.fit  # one definition, one docstring
+
+
+def test_the_public_api_the_training_loop_uses():
+    """inputs, targets, train_step and evaluate: what the loop needs, and nothing private."""
+    net = Network.from_sizes([3, 4, 2], dtype="float64")
+    x = net.inputs([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]])
+    t = net.targets([0, 1])
+    assert x.dtype == np.float64 and t.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    before = net.evaluate(x, t)
+    step = net.train_step(x, t)
+    assert step.finite and step.cost() == pytest.approx(before.cost)
+    assert before.accuracy in (0.0, 0.5, 1.0)
+    grads = {name: g.copy() for name, _, g in net.named_parameters()}
+    reference = net.backprop(x, t)
+    for name, g in grads.items():
+        np.testing.assert_array_equal(g, reference[name])

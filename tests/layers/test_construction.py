@@ -20,33 +20,38 @@ from deltaprop.layers import (
 
 
 @pytest.mark.parametrize(
-    ("layer", "text"),
+    ("make", "text"),
     [
-        (Conv2D(1, 20, 5), "Conv2D(1, 20, 5x5)"),
-        (Conv2D(3, 8, (3, 5)), "Conv2D(3, 8, 3x5)"),
-        (Conv2D(1, 4, 3, stride=2), "Conv2D(1, 4, 3x3, stride=2)"),
-        (Conv2D(1, 4, 3, stride=(1, 2)), "Conv2D(1, 4, 3x3, stride=(1, 2))"),
-        (Conv2D(1, 4, 3, stride=(2, 1)), "Conv2D(1, 4, 3x3, stride=(2, 1))"),
-        (Conv2D(1, 4, 3, padding="same"), "Conv2D(1, 4, 3x3, padding='same')"),
-        (Conv2D(1, 4, 3, padding="valid"), "Conv2D(1, 4, 3x3)"),
-        (Conv2D(1, 4, 3, padding=(1, 0)), "Conv2D(1, 4, 3x3, padding=(1, 0))"),
-        (Conv2D(1, 4, 3, padding=(0, 1)), "Conv2D(1, 4, 3x3, padding=(0, 1))"),
-        (Conv2D(1, 4, 3, stride=2, padding=1), "Conv2D(1, 4, 3x3, stride=2, padding=(1, 1))"),
-        (MaxPool2D(2), "MaxPool2D(2)"),
-        (MaxPool2D((2, 3)), "MaxPool2D((2, 3))"),
-        (MaxPool2D(3, stride=2), "MaxPool2D(3, stride=2)"),
-        (AvgPool2D(2, stride=(1, 2)), "AvgPool2D(2, stride=(1, 2))"),
-        (Flatten(), "Flatten()"),
-        (Reshape((1, 28, 28)), "Reshape((1, 28, 28))"),
-        (Dropout(0.25), "Dropout(0.25)"),
-        (Dense(784, 100), "Dense(784, 100)"),
-        (Maxout(4, 3, pieces=5), "Maxout(4, 3, pieces=5)"),
-        (LeakyReLU(0.2), "LeakyReLU(slope=0.2)"),
-        (Sigmoid(), "Sigmoid()"),
+        (lambda: Conv2D(1, 20, 5), "Conv2D(1, 20, 5x5)"),
+        (lambda: Conv2D(3, 8, (3, 5)), "Conv2D(3, 8, 3x5)"),
+        (lambda: Conv2D(1, 4, 3, stride=2), "Conv2D(1, 4, 3x3, stride=2)"),
+        (lambda: Conv2D(1, 4, 3, stride=(1, 2)), "Conv2D(1, 4, 3x3, stride=(1, 2))"),
+        (lambda: Conv2D(1, 4, 3, stride=(2, 1)), "Conv2D(1, 4, 3x3, stride=(2, 1))"),
+        (lambda: Conv2D(1, 4, 3, padding="same"), "Conv2D(1, 4, 3x3, padding='same')"),
+        (lambda: Conv2D(1, 4, 3, padding="valid"), "Conv2D(1, 4, 3x3)"),
+        (lambda: Conv2D(1, 4, 3, padding=(1, 0)), "Conv2D(1, 4, 3x3, padding=(1, 0))"),
+        (lambda: Conv2D(1, 4, 3, padding=(0, 1)), "Conv2D(1, 4, 3x3, padding=(0, 1))"),
+        (
+            lambda: Conv2D(1, 4, 3, stride=2, padding=1),
+            "Conv2D(1, 4, 3x3, stride=2, padding=(1, 1))",
+        ),
+        (lambda: MaxPool2D(2), "MaxPool2D(2)"),
+        (lambda: MaxPool2D(), "MaxPool2D(2)"),
+        (lambda: Maxout(4, 3), "Maxout(4, 3, pieces=2)"),
+        (lambda: MaxPool2D((2, 3)), "MaxPool2D((2, 3))"),
+        (lambda: MaxPool2D(3, stride=2), "MaxPool2D(3, stride=2)"),
+        (lambda: AvgPool2D(2, stride=(1, 2)), "AvgPool2D(2, stride=(1, 2))"),
+        (lambda: Flatten(), "Flatten()"),
+        (lambda: Reshape((1, 28, 28)), "Reshape((1, 28, 28))"),
+        (lambda: Dropout(0.25), "Dropout(0.25)"),
+        (lambda: Dense(784, 100), "Dense(784, 100)"),
+        (lambda: Maxout(4, 3, pieces=5), "Maxout(4, 3, pieces=5)"),
+        (lambda: LeakyReLU(0.2), "LeakyReLU(slope=0.2)"),
+        (lambda: Sigmoid(), "Sigmoid()"),
     ],
 )
-def test_repr(layer, text):
-    assert repr(layer) == text
+def test_repr(make, text):
+    assert repr(make()) == text
 
 
 @pytest.mark.parametrize(
@@ -91,10 +96,10 @@ def test_boundary_arguments_are_accepted():
 
 
 @pytest.mark.parametrize(
-    ("layer", "config"),
+    ("make", "config"),
     [
         (
-            Maxout(4, 3),
+            lambda: Maxout(4, 3),
             {
                 "n_in": 4,
                 "n_out": 3,
@@ -104,7 +109,7 @@ def test_boundary_arguments_are_accepted():
             },
         ),
         (
-            Conv2D(2, 4, 3, padding=(1, 2), init="he"),
+            lambda: Conv2D(2, 4, 3, padding=(1, 2), init="he"),
             {
                 "in_channels": 2,
                 "filters": 4,
@@ -115,10 +120,11 @@ def test_boundary_arguments_are_accepted():
                 "bias_init": {"name": "constant", "value": 0.0},
             },
         ),
-        (MaxPool2D(3), {"size": [3, 3], "stride": [3, 3]}),
+        (lambda: MaxPool2D(3), {"size": [3, 3], "stride": [3, 3]}),
     ],
 )
-def test_config(layer, config):
+def test_config(make, config):
+    layer = make()
     assert layer.get_config() == config
     assert type(layer).from_config(config).get_config() == config
 

@@ -44,3 +44,16 @@ def test_integer_inputs_build_float64_parameters():
     layer = Dense(2, 1)
     out = layer.forward(np.array([[0, 1], [1, 0]]))
     assert layer.params["W"].dtype == np.float64 and out.dtype == np.float64
+
+
+def test_a_standalone_build_is_the_seed_0_build(rng):
+    x = rng.normal(size=(5, 4))
+    alone, explicit = (
+        Dense(4, 3, bias_init="xavier_uniform"),
+        Dense(4, 3, bias_init="xavier_uniform"),
+    )
+    alone.forward(x)
+    explicit.build(np.random.default_rng(0), np.float64)
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(alone.params[key], explicit.params[key])
+    assert np.abs(alone.params["b"]).max() > 0  # the bias initialiser got its fans
