@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -31,10 +31,10 @@ class BatchResult:
     message wants it); checking that the output is finite is much cheaper.
     """
 
-    __slots__ = ("_network", "_out", "_t")
+    __slots__ = ("_cost_of", "_out", "_t")
 
-    def __init__(self, network: Network, out: Array, t: Array) -> None:
-        self._network, self._out, self._t = network, out, t
+    def __init__(self, cost_of: Callable[[Array, Array], float], out: Array, t: Array) -> None:
+        self._cost_of, self._out, self._t = cost_of, out, t
 
     @property
     def finite(self) -> bool:
@@ -43,7 +43,7 @@ class BatchResult:
 
     def cost(self) -> float:
         """The batch's mean data cost, before the update."""
-        return self._network._cost_of(self._out, self._t)
+        return self._cost_of(self._out, self._t)
 
 
 class Network:
@@ -329,7 +329,7 @@ class Network:
         batch, with ``n`` the training-set size. Frozen layers pass δ on but get no gradient.
         """
         out = self._backprop(x, t, lmbda, n, self._first_learning_layer(trainable_only=True))
-        return BatchResult(self, out, t)
+        return BatchResult(self._cost_of, out, t)
 
     def backprop(
         self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None

@@ -1,0 +1,43 @@
+"""No module reaches into another module's private names (``obj._name``)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "deltaprop"
+OWN = {"self", "cls"}
+
+
+def private_reach(tree: ast.AST) -> list[str]:
+    """``x._name`` where x is not self/cls/super(): a reach into someone else's privates."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Attribute):
+            continue
+        name = node.attr
+        if not name.startswith("_") or (name.startswith("__") and name.endswith("__")):
+            continue
+        target = node.value
+        if isinstance(target, ast.Name) and target.id in OWN:
+            continue
+        if isinstance(target, ast.Call) and getattr(target.func, "id", "") == "super":
+            continue
+        found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+MODULES = sorted(SRC.rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", MODULES, ids=[str(p.relative_to(SRC)) for p in MODULES])
+def test_no_private_reach(path):
+    reaches = private_reach(ast.parse(path.read_text()))
+    assert not reaches, reaches
+
+
+def test_the_check_sees_a_reach():
+    assert private_reach(ast.parse("network._backprop(x)")) == ["line 1: network._backprop"]
+    assert private_reach(ast.parse("self._x = super()._y + obj.__class__")) == []
