@@ -220,6 +220,8 @@ def test_a_sample_of_100_entries_by_default_and_deterministic(rng):
     }
     assert gradcheck(net, X, y).errors == result.errors
     assert gradcheck(net, X, y, seed=1).errors != result.errors
+    assert gradcheck(net, X, y, lmbda=0.0).errors == result.errors  # no L2 unless asked
+    assert gradcheck(net, X, y, lmbda=1.0).errors != result.errors
 
 
 def test_gradcheck_layer_catches_a_dropout_that_forgets_its_mask(rng):

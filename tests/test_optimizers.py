@@ -130,18 +130,19 @@ def test_schedules():
 
 
 @pytest.mark.parametrize(
-    ("opt", "config", "slots"),
+    ("make", "config", "slots"),
     [
-        (SGD(), {"eta": 0.1}, set()),
-        (Momentum(), {"eta": 0.1, "mu": 0.9}, {"v"}),
-        (Nesterov(0.2, 0.5), {"eta": 0.2, "mu": 0.5}, {"v"}),
-        (AverageMomentum(), {"eta": 0.1, "beta": 0.9}, {"v"}),
-        (Adam(), {"eta": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, {"m", "v"}),
+        (SGD, {"eta": 0.1}, set()),
+        (Momentum, {"eta": 0.1, "mu": 0.9}, {"v"}),
+        (Nesterov, {"eta": 0.1, "mu": 0.9}, {"v"}),
+        (AverageMomentum, {"eta": 0.1, "beta": 0.9}, {"v"}),
+        (Adam, {"eta": 0.001, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}, {"m", "v"}),
     ],
     ids=["sgd", "momentum", "nesterov", "average", "adam"],
 )
-def test_defaults_config_and_state_slots(opt, config, slots):
+def test_defaults_config_and_state_slots(make, config, slots):
     """The defaults are the usual ones; checkpoints store state under these slot names."""
+    opt = make()
     assert opt.get_config() == config
     assert type(opt)(**config).get_config() == config
     w = np.ones((3, 2))
@@ -180,6 +181,9 @@ def test_scratch_buffers_follow_each_parameter_shape_and_dtype():
     c = np.ones((2, 3), dtype=np.float32)  # same shape as "a", other dtype, same name
     opt.step([("a", c, c)])
     np.testing.assert_allclose(c, 0.5)
+    d = np.ones(5, dtype=np.float32)  # other shape, same dtype, same name
+    opt.step([("a", d, d)])
+    np.testing.assert_allclose(d, 0.5)
 
 
 @pytest.mark.parametrize(

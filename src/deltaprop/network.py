@@ -360,6 +360,18 @@ class Network:
             layer.trainable = False
         return self
 
+    def layer_states(self) -> list[dict[str, Any]]:
+        """Each layer's state beyond its parameters (see ``Layer.get_state``), for checkpoints."""
+        return [layer.get_state() for layer in self.layers]
+
+    def set_layer_states(self, states: Sequence[dict[str, Any]]) -> None:
+        """Restore what :meth:`layer_states` returned."""
+        if len(states) != len(self.layers):
+            raise ValueError(f"{len(states)} layer states for {len(self.layers)} layers")
+        for layer, state in zip(self.layers, states, strict=True):
+            if state:
+                layer.set_state(state)
+
     def named_parameters(self) -> Iterator[tuple[str, Array, Array]]:
         """Yield ``(name, parameter, gradient)`` triples, e.g. ``("layers.0.W", W, dW)``."""
         for i, layer in enumerate(self.layers):

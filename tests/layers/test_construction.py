@@ -152,3 +152,30 @@ def test_a_shape_that_does_not_fit_is_named():
         Reshape((1, 4)).output_shape((5,))
     with pytest.raises(ValueError, match=r"does not fit"):
         MaxPool2D(3).output_shape((1, 2, 2))
+
+
+def test_a_user_layer_gets_a_repr_from_its_config():
+    from deltaprop.layers import Layer
+
+    class Scale(Layer):
+        name = "scale"
+
+        def __init__(self, factor: float = 2.0, note: str | None = None) -> None:
+            super().__init__()
+            self.factor, self.note = factor, note
+
+        def get_config(self):
+            return {"factor": self.factor, "note": self.note}
+
+    assert repr(Scale()) == "Scale(factor=2.0)"
+    assert repr(Scale(3.0, note="x")) == "Scale(factor=3.0, note='x')"
+
+
+def test_initialisers_reach_every_weighted_layer():
+    for layer in (
+        Maxout(3, 2, init="zeros", bias_init=0.5),
+        Conv2D(1, 2, 3, init=0.25, bias_init=0.5),
+    ):
+        layer.build(np.random.default_rng(0), np.float64)
+        assert np.unique(layer.params["b"]).tolist() == [0.5]
+        assert np.unique(layer.params["W"]).tolist() == [0.0 if isinstance(layer, Maxout) else 0.25]

@@ -52,3 +52,27 @@ def test_gradient_check_through_dropout(rng):
 def test_bad_p():
     with pytest.raises(ValueError, match=r"\[0, 1\)"):
         Dropout(1.0)
+
+
+def test_each_dropout_layer_draws_its_own_masks_from_the_network_seed():
+    """Two dropout layers differ; the network's seed changes them; same seed, same masks."""
+
+    def masks(seed):
+        net = Network(
+            [Dense(4, 6, init="zeros"), Dropout(0.5), Dense(6, 6, init="zeros"), Dropout(0.5),
+             Dense(6, 2, init="zeros"), Softmax()],
+            seed=seed,
+        )  # fmt: skip
+        x = np.ones((50, 6))
+        return net.layers[1].forward(x, training=True), net.layers[3].forward(x, training=True)
+
+    first, second = masks(1)
+    assert not np.array_equal(first, second)
+    np.testing.assert_array_equal(masks(1)[0], first)
+    assert not np.array_equal(masks(2)[0], first)
+
+
+def test_dropout_layers_leave_the_other_weights_as_they_were():
+    plain = Network([Dense(4, 6), Dense(6, 2), Softmax()], seed=3)
+    dropped = Network([Dense(4, 6), Dropout(0.5), Dense(6, 2), Softmax()], seed=3)
+    np.testing.assert_array_equal(plain.layers[1].params["W"], dropped.layers[2].params["W"])

@@ -112,3 +112,27 @@ def test_resume_without_a_checkpoint_starts_fresh(tmp_path, rng):
         X, y, epochs=2, checkpoint=tmp_path / "none.npz", resume=True
     )
     assert h.epoch == [1, 2] and (tmp_path / "none.npz").exists()
+
+
+def test_a_resumed_dropout_network_equals_an_uninterrupted_one(tmp_path, rng):
+    """The masks' generators are part of the checkpoint, so the masks after resuming match."""
+    from deltaprop import Dense, Softmax
+    from deltaprop.layers import Dropout, ReLU
+
+    X, y = rng.normal(size=(80, 5)), rng.integers(0, 3, 80)
+
+    def make():
+        layers = [Dense(5, 16), ReLU(), Dropout(0.3), Dense(16, 16), ReLU(), Dropout(0.3)]
+        return Network([*layers, Dense(16, 3), Softmax()], seed=7)
+
+    kwargs = dict(epochs=4, batch_size=8, optimizer="momentum", log=lambda _: None)
+    full = make()
+    full.fit(X, y, **kwargs)
+    ck = tmp_path / "ck.npz"
+    make().fit(X, y, checkpoint=ck, callbacks=[_interrupt_after(2)], **kwargs)
+    resumed = make()
+    resumed.fit(X, y, checkpoint=ck, resume=True, **kwargs)
+    for (name, p, _), (_, q, _) in zip(
+        full.named_parameters(), resumed.named_parameters(), strict=True
+    ):
+        np.testing.assert_array_equal(p, q, err_msg=name)

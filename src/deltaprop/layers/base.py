@@ -64,6 +64,16 @@ class Layer:
         """Return the constructor arguments as JSON-ready data."""
         return {}
 
+    def get_state(self) -> dict[str, Any]:
+        """State beyond the parameters that a checkpoint must keep (JSON-ready).
+
+        For example the generator of dropout masks; most layers have none.
+        """
+        return {}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`get_state` returned."""
+
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Layer:
         """Build a layer from :meth:`get_config`'s output."""

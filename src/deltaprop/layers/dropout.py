@@ -27,13 +27,30 @@ class Dropout(Layer):
         self.p = float(p)
         self.reuse_mask = False
         self._rng = np.random.default_rng(0)
+        self._seeded = False
         self._mask: Array | None = None
 
     def build(
         self, rng: np.random.Generator, dtype: Any = np.float32, activation: str | None = None
     ) -> None:
-        """Seed the mask generator from the network's generator."""
-        self._rng = np.random.default_rng(rng.integers(2**63))
+        """Spawn the mask generator from the network's generator.
+
+        Spawning draws nothing from ``rng``, so the other layers' weights are the same with
+        or without dropout layers in the network.
+        """
+        self._rng = rng.spawn(1)[0]
+        self._seeded = True
+
+    def get_state(self) -> dict[str, Any]:
+        return {"rng": self._rng.bit_generator.state}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self._rng.bit_generator.state = state["rng"]
+
+    @property
+    def built(self) -> bool:
+        """Whether a network has seeded the masks (a lone layer draws them from seed 0)."""
+        return self._seeded
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """a = x ⊙ m / (1 − p) when training, else x."""

@@ -3,7 +3,8 @@
 A checkpoint file (the format of :mod:`deltaprop.archive`) holds the parameters
 (``param/layers.0.W``, ...), the optimiser's state arrays (``optimizer/layers.0.W/v``, ...)
 and, as JSON, the network's configuration, the optimiser's class, configuration and
-scalars, the shuffling generator's state, η₀, the epochs done and the History. A run resumed
+scalars, the shuffling generator's state, the layers' own state (dropout generators), η₀,
+the epochs done and the History. A run resumed
 from it ends bit-identical to an uninterrupted one.
 """
 
@@ -36,6 +37,7 @@ class CheckpointState:
     optimizer: dict[str, Any]
     optimizer_state: dict[str, dict[str, np.ndarray]]
     rng_state: dict[str, Any]
+    layer_states: list[dict[str, Any]]
 
 
 def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
@@ -55,6 +57,7 @@ def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
         "eta0": event.eta0,
         "epoch": event.epoch,
         "rng": event.rng.bit_generator.state,
+        "layer_states": event.network.layer_states(),
         "history": event.history.as_dict(),
     }
     write_archive(path, meta, arrays)
@@ -101,6 +104,7 @@ def load_checkpoint(path: str | Path, network: Trainable) -> CheckpointState:
             optimizer=optimizer,
             optimizer_state=state,
             rng_state=dict(meta["rng"]),
+            layer_states=[dict(state) for state in meta["layer_states"]],
         )
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise reader.error(f"incomplete checkpoint: {err!r}") from None
@@ -142,6 +146,7 @@ class Checkpoint(Callback):
         optimizer_state: dict[str, dict[str, Array]] = dict(state.optimizer_state)
         event.optimizer.load_state(state.optimizer["scalars"], optimizer_state)
         event.rng.bit_generator.state = state.rng_state
+        event.network.set_layer_states(state.layer_states)
         for key, values in state.history.as_dict().items():
             setattr(event.history, key, values)
         event.epoch, event.eta0 = state.epoch, state.eta0

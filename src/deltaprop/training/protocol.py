@@ -6,7 +6,7 @@ network in the import graph and ``Network.fit`` can simply be :func:`deltaprop.t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from ..backend import Array
@@ -60,3 +60,9 @@ class Trainable(Protocol):
 
     def get_config(self) -> dict[str, Any]:
         """The architecture as JSON-ready data."""
+
+    def layer_states(self) -> list[dict[str, Any]]:
+        """The layers' state beyond their parameters (e.g. dropout generators)."""
+
+    def set_layer_states(self, states: Sequence[dict[str, Any]]) -> None:
+        """Restore what :meth:`layer_states` returned."""
