@@ -202,6 +202,13 @@ def test_bad_targets_are_named(cost, y, message):
 def test_log_likelihood_targets_may_sum_to_1_within_rounding():
     from deltaprop.costs import LogLikelihood
 
-    LogLikelihood().check_targets(np.array([[0.3, 0.7 + 5e-6]]))  # float32 soft labels
+    LogLikelihood().check_targets(np.array([[0.3, 0.7 + 1.5e-5]]))  # float32 soft labels
     with pytest.raises(ValueError):
         LogLikelihood().check_targets(np.array([[0.3, 0.7 + 5e-4]]))
+
+
+def test_a_cost_that_is_neither_a_name_nor_a_cost_is_named():
+    from deltaprop import costs
+
+    with pytest.raises(TypeError, match=r"^cost must be a name or a Cost instance, got 3$"):
+        costs.get(3)

@@ -92,6 +92,7 @@ def test_bad_arguments_are_named(make, error, message):
 
 def test_boundary_arguments_are_accepted():
     assert Dropout(0.0).p == 0.0 and LeakyReLU(0.0).slope == 0.0
+    assert Dropout().p == 0.5 and LeakyReLU().slope == 0.01
     assert Reshape((1,)).shape == (1,)
 
 
@@ -152,6 +153,14 @@ def test_a_shape_that_does_not_fit_is_named():
         Reshape((1, 4)).output_shape((5,))
     with pytest.raises(ValueError, match=r"does not fit"):
         MaxPool2D(3).output_shape((1, 2, 2))
+    with pytest.raises(
+        ValueError, match=r"^MaxPool2D\(2\) expects inputs \(channels, rows, cols\)"
+    ):
+        MaxPool2D(2).output_shape((4, 4))
+    with pytest.raises(
+        ValueError, match=r"^AvgPool2D\(2\) expects inputs \(n, channels, rows, cols\)"
+    ):
+        AvgPool2D(2).forward(np.zeros((3, 4, 4)))
 
 
 def test_a_user_layer_gets_a_repr_from_its_config():

@@ -76,3 +76,13 @@ def test_dropout_layers_leave_the_other_weights_as_they_were():
     plain = Network([Dense(4, 6), Dense(6, 2), Softmax()], seed=3)
     dropped = Network([Dense(4, 6), Dropout(0.5), Dense(6, 2), Softmax()], seed=3)
     np.testing.assert_array_equal(plain.layers[1].params["W"], dropped.layers[2].params["W"])
+
+
+def test_a_lone_dropout_layer_draws_its_masks_from_seed_0():
+    x = np.ones((30, 20))
+    lone = Dropout(0.5)
+    assert not lone.built
+    expected = (np.random.default_rng(0).random(x.shape) >= 0.5) / 0.5
+    np.testing.assert_array_equal(lone.forward(x, training=True), expected)
+    net = Network([Dense(20, 4), Dropout(0.5), Dense(4, 2), Softmax()])
+    assert net.layers[1].built  # seeded by the network
