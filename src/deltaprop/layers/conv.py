@@ -230,7 +230,7 @@ class Conv2D(WeightedLayer):
         return z
 
     def backward(self, delta: Array) -> Array:
-        """∂C/∂W = δ·im2col(x)ᵀ, ∂C/∂b = Σ δ, δ_prev = col2im(W_flatᵀ·δ)."""
+        """δ_prev = col2im(W_flatᵀ·δ), with the parameter gradients of :meth:`backward_params`."""
         return self._backward(delta, input_grad=True)
 
     def backward_params(self, delta: Array) -> None:

@@ -81,7 +81,7 @@ class Dense(_Affine):
         return x @ self.params["W"] + self.params["b"]
 
     def backward(self, delta: Array) -> Array:
-        """∂C/∂W = xᵀδ, ∂C/∂b = Σₙ δ, δ_prev = δWᵀ."""
+        """δ_prev = δWᵀ, after the parameter gradients of :meth:`backward_params`."""
         self.backward_params(delta)
         return delta @ self.params["W"].T
 
