@@ -237,3 +237,15 @@ def test_a_learning_rate_far_too_large_is_pointed_out_once(tmp_path):
 def test_a_sound_run_prints_no_warning(trained):
     _, stdout = trained
     assert "warning" not in stdout
+
+
+def test_names_on_the_command_line_follow_the_registry_rule(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--optimizer", "RMSprop"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "unknown optimiser 'RMSprop'; known: adam, average_momentum, momentum, nesterov" in err
+    from deltaprop.cli import build_parser
+
+    args = build_parser().parse_args(["train", "--optimizer", "Average Momentum"])
+    assert args.optimizer == "average_momentum"

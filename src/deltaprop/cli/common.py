@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from .. import datasets, schedules
+from ..registry import Registry, UnknownNameError
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -54,6 +56,19 @@ def schedule(text: str) -> schedules.Schedule:
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
     raise argparse.ArgumentTypeError(f"use constant, step:DROP:EVERY or exp:GAMMA, not {text!r}")
+
+
+def registered(registry: Registry[Any]) -> Callable[[str], str]:
+    """An argument type: a name of ``registry`` (spelled as the registry allows), canonical."""
+
+    def parse(text: str) -> str:
+        try:
+            return registry.canonical(text)
+        except UnknownNameError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+
+    parse.__name__ = registry.kind
+    return parse
 
 
 def add_data_flags(parser: argparse.ArgumentParser) -> None:

@@ -18,7 +18,7 @@ from ..serialization import save
 from ..spec import parse_layers
 from ..training import EarlyStopping
 from ..validation import check_positive_int
-from .common import EXIT_INTERRUPTED, add_data_flags, load_data, schedule, sizes
+from .common import EXIT_INTERRUPTED, add_data_flags, load_data, registered, schedule, sizes
 
 FEW_TEST_EXAMPLES = 30
 """Below this many test examples, the test accuracy says little; the command warns."""
@@ -57,7 +57,12 @@ def add_parser(sub: Any) -> None:
         "--bias-init", type=float, default=0.0, help="constant initial bias (default 0)"
     )
     opt = train.add_argument_group("optimisation")
-    opt.add_argument("--optimizer", default="momentum", choices=sorted(optimizers.OPTIMIZERS))
+    opt.add_argument(
+        "--optimizer",
+        type=registered(optimizers.OPTIMIZERS),
+        default="momentum",
+        help=f"{', '.join(optimizers.OPTIMIZERS)} (default momentum)",
+    )
     opt.add_argument("--eta", type=float, default=0.1, help="learning rate (default 0.1)")
     opt.add_argument(
         "--momentum", type=float, default=0.9, help="mu (or beta) of the momentum optimisers (0.9)"
