@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -12,38 +12,10 @@ from . import costs, training
 from .backend import Array, resolve_dtype, to_numpy
 from .layers import LAYERS, Activation, Layer
 from .registry import UnknownNameError
-from .spec import dense_stack
+from .results import BatchResult, Evaluation
+from .spec import chain_shapes, dense_stack
 from .table import format_table
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
-
-
-class Evaluation(NamedTuple):
-    """Cost (with the L2 term, if asked) and accuracy (None for real-valued targets)."""
-
-    cost: float
-    accuracy: float | None
-
-
-class BatchResult:
-    """What :meth:`Network.train_step` leaves: is the output finite, and the cost on request.
-
-    The cost of a batch is computed only when asked for (a callback or the divergence
-    message wants it); checking that the output is finite is much cheaper.
-    """
-
-    __slots__ = ("_cost_of", "_out", "_t")
-
-    def __init__(self, cost_of: Callable[[Array, Array], float], out: Array, t: Array) -> None:
-        self._cost_of, self._out, self._t = cost_of, out, t
-
-    @property
-    def finite(self) -> bool:
-        """Whether every output is finite (each cost is finite wherever its input is)."""
-        return bool(np.isfinite(self._out).all())
-
-    def cost(self) -> float:
-        """The batch's mean data cost, before the update."""
-        return self._cost_of(self._out, self._t)
 
 
 class Network:
@@ -96,7 +68,7 @@ class Network:
         if cost is None:
             cost = costs.MATCHED_COST.get(type(layers[-1]), "quadratic")
         self.cost_function = costs.get(cost)
-        self.input_shape, self.output_shape = self._check_chain(input_shape)
+        self.input_shape, self.output_shape = chain_shapes(layers, input_shape)
         rng = np.random.default_rng(seed)
         for i, layer in enumerate(layers):
             if not layer.built:
@@ -130,29 +102,6 @@ class Network:
         """
         layers = dense_stack(sizes, activation, output, init, bias_init, pieces)
         return cls(layers, cost, seed=seed, dtype=dtype)
-
-    def _check_chain(
-        self, input_shape: Sequence[int] | None
-    ) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
-        """Check that each layer's output fits the next one's input; return the end shapes."""
-        if input_shape is None:
-            first = next((la for la in self.layers if not isinstance(la, Activation)), None)
-            if first is None or not hasattr(first, "n_in"):
-                if first is not None and first.name == "conv2d":
-                    raise ValueError(
-                        "a network that starts with Conv2D needs input_shape=(channels, rows, "
-                        "cols), or a Reshape layer first"
-                    )
-                return None, None
-            input_shape = (first.n_in,)
-        shape = tuple(int(s) for s in input_shape)
-        start_shape = shape
-        for i, layer in enumerate(self.layers):
-            try:
-                shape = layer.output_shape(shape)
-            except ValueError as err:
-                raise ValueError(f"layer sizes do not chain at layer {i}: {err}") from None
-        return start_shape, shape
 
     # -- forward --------------------------------------------------------------------------
 

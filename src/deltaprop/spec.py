@@ -26,6 +26,7 @@ from itertools import pairwise
 from typing import Any
 
 from .layers import (
+    Activation,
     AvgPool2D,
     Conv2D,
     Dense,
@@ -42,6 +43,33 @@ _FORMS = (
     "use dense:N[:ACT], maxout:N[:PIECES], conv:FxK[xK][:sN][:same|pN][:ACT], pool:K[:sN], "
     "avgpool:K[:sN], dropout:P, flatten or an activation name"
 )
+
+
+def chain_shapes(
+    layers: Sequence[Layer], input_shape: Sequence[int] | None
+) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
+    """Check that each layer's output fits the next one's input; return (input, output) shape.
+
+    Without ``input_shape`` it is taken from the first Dense (or Reshape) layer; a stack that
+    fixes no size gives (None, None).
+    """
+    if input_shape is None:
+        first = next((la for la in layers if not isinstance(la, Activation)), None)
+        if first is None or not hasattr(first, "n_in"):
+            if first is not None and first.name == "conv2d":
+                raise ValueError(
+                    "a network that starts with Conv2D needs input_shape=(channels, rows, "
+                    "cols), or a Reshape layer first"
+                )
+            return None, None
+        input_shape = (first.n_in,)
+    shape = start = tuple(int(s) for s in input_shape)
+    for i, layer in enumerate(layers):
+        try:
+            shape = layer.output_shape(shape)
+        except ValueError as err:
+            raise ValueError(f"layer sizes do not chain at layer {i}: {err}") from None
+    return start, shape
 
 
 def dense_stack(
