@@ -188,3 +188,23 @@ def test_initialisers_reach_every_weighted_layer():
         layer.build(np.random.default_rng(0), np.float64)
         assert np.unique(layer.params["b"]).tolist() == [0.5]
         assert np.unique(layer.params["W"]).tolist() == [0.0 if isinstance(layer, Maxout) else 0.25]
+
+
+def test_a_user_layer_counts_the_parameters_it_holds():
+    """A layer that creates its parameters in build, without declaring param_shapes."""
+    from deltaprop.layers import Layer
+
+    class Scale(Layer):
+        name = "scale"
+
+        def build(self, rng, dtype=np.float32, activation=None):
+            self.params = {"s": np.ones(5, dtype)}
+            self.grads = {"s": np.zeros(5, dtype)}
+
+        def forward(self, x, *, training=False):
+            return x * self.params["s"]
+
+    layer = Scale()
+    assert layer.n_params == 0
+    layer.build(np.random.default_rng(0))
+    assert layer.n_params == 5

@@ -81,7 +81,9 @@ class Layer:
 
     @property
     def n_params(self) -> int:
-        """Number of scalar parameters."""
+        """Number of scalar parameters (those it holds, or will hold once built)."""
+        if self.params:
+            return int(sum(p.size for p in self.params.values()))
         return int(sum(np.prod(shape) for shape in self.param_shapes().values()))
 
     def __repr__(self) -> str:

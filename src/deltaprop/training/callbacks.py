@@ -220,9 +220,8 @@ class RisingCostWarning(Callback):
             return
         recent = event.history.train_cost[-(self.epochs + 1) :]
         costs = [c for c in recent if c is not None]
-        last = costs[-self.epochs :]
-        worse = self.start is not None and len(last) == self.epochs
-        worse = worse and all(c > self.start for c in last)  # type: ignore[operator]
+        last, start = costs[-self.epochs :], self.start
+        worse = start is not None and len(last) == self.epochs and all(c > start for c in last)
         rising = len(costs) == self.epochs + 1 and all(b > a for a, b in pairwise(costs))
         if not (worse or rising):
             return

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..archive import ArchiveReader, write_archive
-from ..backend import Array, to_numpy
+from ..backend import to_numpy
 from .events import Callback, TrainingEvent
 from .history import History
 from .protocol import Trainable
@@ -143,8 +143,7 @@ class Checkpoint(Callback):
             )
         for name, p, _ in event.network.named_parameters():
             p[...] = state.params[name]
-        optimizer_state: dict[str, dict[str, Array]] = dict(state.optimizer_state)
-        event.optimizer.load_state(state.optimizer["scalars"], optimizer_state)
+        event.optimizer.load_state(state.optimizer["scalars"], dict(state.optimizer_state))
         event.rng.bit_generator.state = state.rng_state
         event.network.set_layer_states(state.layer_states)
         for key, values in state.history.as_dict().items():
