@@ -245,3 +245,22 @@ def test_the_public_api_the_training_loop_uses():
     reference = net.backprop(x, t)
     for name, g in grads.items():
         np.testing.assert_array_equal(g, reference[name])
+
+
+def test_backprop_reports_the_error_of_every_layer_as_the_notes_define_it():
+    """δᴸ = a − y (scaled by 1/n), δˡ = (δˡ⁺¹ Wˡ⁺¹ᵀ) ⊙ σ'(zˡ), ∂C/∂bˡ = Σ δˡ."""
+    rng = np.random.default_rng(0)
+    net = Network.from_sizes([3, 4, 2], "sigmoid", "softmax", seed=1, dtype="float64")
+    X, y = rng.random((5, 3)), np.array([0, 1, 1, 0, 1])
+    deltas: list = []
+    grads = net.backprop(X, y, deltas=deltas)
+    assert len(deltas) == len(net.layers) - 1 == 3
+    a = net.predict_proba(X)
+    np.testing.assert_allclose(deltas[2], (a - np.eye(2)[y]) / len(X), rtol=1e-12)
+    W1 = net.layers[2].params["W"]
+    z0 = X @ net.layers[0].params["W"] + net.layers[0].params["b"]
+    s = 1 / (1 + np.exp(-z0))
+    np.testing.assert_allclose(deltas[1], deltas[2] @ W1.T, rtol=1e-12)
+    np.testing.assert_allclose(deltas[0], deltas[1] * s * (1 - s), rtol=1e-12)
+    np.testing.assert_allclose(grads["layers.0.b"], deltas[0].sum(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(grads["layers.0.W"], X.T @ deltas[0], rtol=1e-12)

@@ -237,11 +237,19 @@ class Network:
 
     # -- backpropagation ------------------------------------------------------------------
 
-    def _backprop(self, x: Array, y: Array, lmbda: float, n: int | None, first: int) -> Array:
+    def _backprop(
+        self,
+        x: Array,
+        y: Array,
+        lmbda: float,
+        n: int | None,
+        first: int,
+        deltas: list[Array] | None = None,
+    ) -> Array:
         """Forward then backward on a validated batch; fill the grads of layers ``first`` on.
 
         Nothing below layer ``first`` needs δ, so backpropagation stops there. Returns what
-        the cost is computed from (:meth:`_output`).
+        the cost is computed from (:meth:`_output`); ``deltas`` receives each δ on its way.
         """
         a = self._forward(x, training=True)
         last = self.layers[-1]
@@ -250,6 +258,8 @@ class Network:
         else:  # the general chain rule through the output activation
             delta = last.backward(self.cost_function.derivative(a, y))
         for i in range(len(self.layers) - 2, first - 1, -1):
+            if deltas is not None:
+                deltas.insert(0, delta)
             if i == first:
                 self.layers[i].backward_params(delta)
             else:
@@ -281,16 +291,26 @@ class Network:
         return BatchResult(self._cost_of, out, t)
 
     def backprop(
-        self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None
+        self,
+        X: Any,
+        y: Any,
+        *,
+        lmbda: float = 0.0,
+        n: int | None = None,
+        deltas: list[Array] | None = None,
     ) -> dict[str, Array]:
         """Return ∂C/∂θ for every parameter θ, keyed by name (``"layers.0.W"``, ...).
 
-        C is the cost of :meth:`cost` over the rows of X (frozen layers included).
+        C is the cost of :meth:`cost` over the rows of X (frozen layers included). A list
+        passed as ``deltas`` is filled with the error flowing backward: ``deltas[i]`` is
+        ∂C/∂(output of layer i) for every layer below the last, i.e. δⁱ = ∂C/∂zⁱ for a
+        weighted layer followed by its activation.
         """
         x = self.inputs(X)
         t = self.targets(y, len(x))
         lmbda = check_non_negative(lmbda, "lmbda")
-        self._backprop(x, t, lmbda, n, self._first_learning_layer(trainable_only=False))
+        first = 0 if deltas is not None else self._first_learning_layer(trainable_only=False)
+        self._backprop(x, t, lmbda, n, first, deltas)
         return {name: grad for name, _, grad in self.named_parameters()}
 
     def trainable_parameters(self) -> Iterator[tuple[str, Array, Array]]:

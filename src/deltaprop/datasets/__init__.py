@@ -17,6 +17,7 @@ from ..backend import resolve_dtype
 from .idx import IdxError, read_idx, read_idx_pair, write_idx
 from .mnist import load_idx_dataset, load_mnist_sample
 from .split import stratified_split
+from .toy import TOY, toy
 from .transforms import (
     Augment,
     expand_with_shifts,
@@ -215,6 +216,7 @@ def load(
 
 __all__ = [
     "DATASETS",
+    "TOY",
     "Augment",
     "Dataset",
     "IdxError",
@@ -233,5 +235,6 @@ __all__ = [
     "scale",
     "shift",
     "stratified_split",
+    "toy",
     "write_idx",
 ]
