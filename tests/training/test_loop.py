@@ -204,3 +204,16 @@ def test_tanh_network_fits_sin():
     assert np.mean((net.predict_proba(x) - y) ** 2) > 0.05
     net.fit(x, y, epochs=500, batch_size=20, optimizer=Adam(0.01), monitor_training=False)
     assert np.mean((net.predict_proba(x) - y) ** 2) < 1e-3
+
+
+def test_watching_adds_callbacks_to_every_fit_inside_the_block_only():
+    from deltaprop.training import LambdaCallback, watching
+
+    X, y = np.random.default_rng(0).random((20, 3)), np.arange(20) % 2
+    seen: list[int] = []
+    watcher = LambdaCallback(on_epoch_end=lambda event: seen.append(event.epoch))
+    with watching(watcher):
+        for _ in range(2):
+            Network.from_sizes([3, 2], seed=0).fit(X, y, epochs=3, batch_size=5)
+    Network.from_sizes([3, 2], seed=0).fit(X, y, epochs=3, batch_size=5)
+    assert seen == [1, 2, 3, 1, 2, 3]

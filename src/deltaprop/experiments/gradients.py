@@ -8,22 +8,16 @@ from typing import Any
 
 import numpy as np
 
+from ..diagnostics import layer_speeds
 from ..gradcheck import numerical_gradient, rel_error
 from ..network import Network
 from .base import Outcome, digits, every_epoch, experiment
 
 
-def _layer_speeds(net: Network, X: np.ndarray, y: np.ndarray) -> list[float]:
-    """‖δ‖ of each hidden layer (the norm of ∂C/∂b): how fast its biases learn, on X."""
-    grads = net.backprop(X, y)
-    dense = [i for i, layer in enumerate(net.layers) if layer.name == "dense"]
-    return [float(np.linalg.norm(grads[f"layers.{i}.b"])) for i in dense[:-1]]
-
-
 def _record_speeds(
     speeds: list[list[float]], probe: tuple[np.ndarray, np.ndarray], network: Network, history: Any
 ) -> None:
-    speeds.append(_layer_speeds(network, *probe))
+    speeds.append(layer_speeds(network, *probe))
 
 
 @experiment("vanishing-gradient", "the speed of learning of each hidden layer in deep networks")
@@ -39,7 +33,7 @@ def vanishing_gradient(quick: bool, seed: int) -> Outcome:
             net = Network.from_sizes(
                 [784, *([30] * hidden), 10], act, "softmax", init=init, bias_init=0.0, seed=seed
             )
-            speeds = [_layer_speeds(net, *probe)]
+            speeds = [layer_speeds(net, *probe)]
             net.fit(
                 X,
                 y,

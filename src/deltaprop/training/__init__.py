@@ -19,7 +19,7 @@ from .callbacks import (
 from .checkpoint import Checkpoint, CheckpointState, load_checkpoint, save_checkpoint
 from .events import Callback, LambdaCallback, TrainingEvent
 from .history import History
-from .loop import DivergenceError, fit, run
+from .loop import DivergenceError, fit, run, watching
 from .protocol import Trainable
 
 __all__ = [
@@ -42,4 +42,5 @@ __all__ = [
     "load_checkpoint",
     "run",
     "save_checkpoint",
+    "watching",
 ]

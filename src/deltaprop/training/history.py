@@ -53,12 +53,16 @@ class History:
         with atomic_write(path) as handle:
             handle.write(json.dumps(self.as_dict(), indent=1).encode())
 
-    def write_csv(self, path: str | Path) -> None:
-        """Write one CSV row per epoch (atomically); missing values are empty cells."""
+    def to_csv(self) -> str:
+        """Return one CSV row per epoch under a header of :data:`COLUMNS`; None is empty."""
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(COLUMNS)
         for row in zip(*(getattr(self, c) for c in COLUMNS), strict=True):
             writer.writerow(["" if v is None else v for v in row])
+        return text.getvalue()
+
+    def write_csv(self, path: str | Path) -> None:
+        """Write :meth:`to_csv` to ``path`` (atomically)."""
         with atomic_write(path) as handle:
-            handle.write(text.getvalue().encode())
+            handle.write(self.to_csv().encode())

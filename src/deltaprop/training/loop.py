@@ -6,7 +6,9 @@ callbacks record, report, save, schedule and stop.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +31,22 @@ from .history import History
 from .protocol import Trainable
 
 Augmenter = Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+_WATCHERS: ContextVar[tuple[Callback, ...]] = ContextVar("deltaprop_fit_watchers", default=())
+
+
+@contextmanager
+def watching(*callbacks: Callback) -> Iterator[None]:
+    """Add ``callbacks`` to every :func:`fit` run inside the block, in this thread or task.
+
+    This is how a caller follows training code it does not own, e.g. the progress of a lab
+    experiment that trains several networks.
+    """
+    token = _WATCHERS.set((*_WATCHERS.get(), *callbacks))
+    try:
+        yield
+    finally:
+        _WATCHERS.reset(token)
 
 
 class DivergenceError(FloatingPointError):
@@ -152,7 +170,17 @@ def fit(
         rng=np.random.default_rng(seed),
         eta0=opt.eta,
     )
-    run(event, x, t, [*standard, *callbacks], batch_size, lmbda, shuffle, augment, log)
+    run(
+        event,
+        x,
+        t,
+        [*standard, *callbacks, *_WATCHERS.get()],
+        batch_size,
+        lmbda,
+        shuffle,
+        augment,
+        log,
+    )
     return event.history
 
 
