@@ -1,0 +1,252 @@
+"""The studio's web application: the page, its JSON API and one WebSocket per tab.
+
+Bad input from the page gets a 4xx answer with ``{"error": ..., "field": ...}``; the page
+shows the message beside the field. Training never runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import tempfile
+from contextlib import asynccontextmanager
+from dataclasses import asdict
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from ..archive import ModelFileError
+from ..initializers import INITIALIZERS
+from ..network import Network
+from ..optimizers import OPTIMIZERS
+from ..serialization import load, save
+from . import codegen, forms
+from .digits import check_digit_model, decode_drawing
+from .forms import Caps, FormError
+from .lab import catalogue
+from .session import Busy, Session, Sessions
+
+STATIC = files("deltaprop.studio") / "static"
+
+
+def bad_request(message: str, field: str = "", status: int = 400) -> JSONResponse:
+    """The answer to bad input: the message and the field it is about."""
+    return JSONResponse({"error": message, "field": field}, status_code=status)
+
+
+async def form_of(request: Request) -> dict[str, Any]:
+    """The request's JSON object, or a FormError."""
+    try:
+        form = json.loads(await request.body() or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise FormError("body", "the request is not valid JSON") from None
+    if not isinstance(form, dict):
+        raise FormError("body", "expected a JSON object")
+    return form
+
+
+def create_app(caps: Caps | None = None, model: Network | None = None) -> Starlette:
+    """The studio as an ASGI app; ``model`` is shown in the digits part of every new tab."""
+    caps = caps or Caps()
+    sessions = Sessions(caps, model)
+
+    def session_of(request: Request) -> Session:
+        return sessions.get(request.path_params["session"])
+
+    async def options(request: Request) -> JSONResponse:
+        return JSONResponse(
+            {
+                "playground": asdict(forms.PlaygroundConfig()),
+                "digits": asdict(forms.DigitsConfig()),
+                "datasets": ["xor", "circles", "spirals", "gaussians"],
+                "activations": list(forms.ACTIVATIONS),
+                "outputs": list(forms.OUTPUTS),
+                "initializers": ["default", *INITIALIZERS],
+                "optimizers": list(OPTIMIZERS),
+                "presets": list(forms.PRESETS),
+                "experiments": catalogue(),
+                "caps": asdict(caps),
+            }
+        )
+
+    async def playground(request: Request) -> JSONResponse:
+        session, form = session_of(request), await form_of(request)
+        config = forms.playground(form, caps)
+        await run_in_threadpool(session.set_playground, config)
+        return JSONResponse({"config": asdict(config)})
+
+    async def control(request: Request) -> JSONResponse:
+        session = session_of(request)
+        await run_in_threadpool(session.control, request.path_params["action"])
+        return JSONResponse({"done": request.path_params["action"]})
+
+    async def digits(request: Request) -> JSONResponse:
+        session, form = session_of(request), await form_of(request)
+        config = forms.digits(form, caps)
+        await run_in_threadpool(session.train_digits, config)
+        return JSONResponse({"config": asdict(config)})
+
+    async def upload(request: Request) -> JSONResponse:
+        session = session_of(request)
+        body = await request.body()
+        if len(body) > caps.upload_bytes:
+            return bad_request(f"the file is over {caps.upload_bytes // 2**20} MB", "model", 413)
+        network = await run_in_threadpool(read_model, body, caps)
+        await run_in_threadpool(session.use_model, network)
+        return JSONResponse({"summary": network.summary()})
+
+    async def probe(request: Request) -> JSONResponse:
+        session, form = session_of(request), await form_of(request)
+        if session.digits is None:
+            raise FormError("model", "train a network or load a model first")
+        label = forms.label(form)
+        x = decode_drawing(data_url_bytes(form.get("image"), caps))
+        return JSONResponse(await run_in_threadpool(session.digits.probe, x, label))
+
+    async def lab(request: Request) -> JSONResponse:
+        session, form = session_of(request), await form_of(request)
+        name, quick = forms.experiment(form)
+        await run_in_threadpool(session.run_experiment, name, quick)
+        return JSONResponse({"started": name})
+
+    async def lab_figure(request: Request) -> Response:
+        session = session_of(request)
+        name = request.path_params["name"]
+        if session.lab is None or session.lab.name != name or not session.lab.figure.exists():
+            return bad_request(f"no figure of {name!r} yet: run it first", "name", 404)
+        return FileResponse(session.lab.figure, media_type="image/png")
+
+    async def code(request: Request) -> PlainTextResponse:
+        part = session_of(request).part(request.path_params["part"])
+        with part.latest.use() as snapshot:
+            epochs = max(snapshot.epochs, 1)
+        if part.config is None:
+            raise FormError("part", "this model was loaded from a file: there is no code for it")
+        if isinstance(part.config, forms.PlaygroundConfig):
+            return PlainTextResponse(codegen.playground_script(part.config, epochs))
+        return PlainTextResponse(codegen.digits_script(part.config, epochs))
+
+    async def export(request: Request) -> Response:
+        name, what = request.path_params["part"], request.path_params["file"]
+        part = session_of(request).part(name)
+        if what == "history.csv":
+            with part.latest.use() as snapshot:
+                text = snapshot.history_csv
+            if not text:
+                raise FormError("part", "no epoch has finished yet")
+            return attachment(text.encode(), f"{name}-history.csv", "text/csv")
+        if what == "model.npz":
+            with part.latest.use() as snapshot:
+                data = await run_in_threadpool(model_bytes, snapshot.network)
+            return attachment(data, f"{name}-model.npz", "application/octet-stream")
+        raise FormError("file", f"unknown file {what!r}; known: model.npz, history.csv")
+
+    async def stream(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            session = sessions.open(asyncio.get_running_loop())
+        except Busy as err:
+            await websocket.send_json({"type": "error", "error": str(err)})
+            await websocket.close(code=1013)
+            return
+        sender = asyncio.create_task(pump(websocket, session))
+        try:
+            while True:
+                await websocket.receive_text()  # the page only listens; this waits for it to go
+        except WebSocketDisconnect:
+            pass
+        finally:
+            sender.cancel()
+            await run_in_threadpool(sessions.close, session.id)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        yield
+        await run_in_threadpool(sessions.close_all)
+
+    api = "/api/{session}"
+    routes = [
+        Route("/api/options", options),
+        Route(f"{api}/playground", playground, methods=["POST"]),
+        Route(f"{api}/playground/{{action}}", control, methods=["POST"]),
+        Route(f"{api}/digits", digits, methods=["POST"]),
+        Route(f"{api}/digits/model", upload, methods=["POST"]),
+        Route(f"{api}/digits/probe", probe, methods=["POST"]),
+        Route(f"{api}/lab", lab, methods=["POST"]),
+        Route(f"{api}/lab/{{name}}.png", lab_figure),
+        Route(f"{api}/code/{{part}}", code),
+        Route(f"{api}/export/{{part}}/{{file}}", export),
+        WebSocketRoute("/ws", stream),
+        Mount("/", StaticFiles(directory=str(STATIC), html=True)),
+    ]
+    handlers = {
+        FormError: lambda request, err: bad_request(err.message, err.field),
+        LookupError: lambda request, err: bad_request(str(err.args[0]), "session", 404),
+    }
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app.state.sessions = sessions
+    return app
+
+
+async def pump(websocket: WebSocket, session: Session) -> None:
+    """Forward the session's messages to its page, in order."""
+    while True:
+        await websocket.send_json(await session.queue.get())
+
+
+def attachment(data: bytes, filename: str, media_type: str) -> Response:
+    """A download named ``filename``."""
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def data_url_bytes(value: Any, caps: Caps) -> bytes:
+    """The bytes of a ``data:image/png;base64,...`` URL (or of bare base64)."""
+    if not isinstance(value, str) or not value:
+        raise FormError("image", "send the drawing as a PNG data URL")
+    if len(value) > caps.upload_bytes:
+        raise FormError("image", "the drawing is too large")
+    try:
+        return base64.b64decode(value.split(",", 1)[-1], validate=True)
+    except (binascii.Error, ValueError):
+        raise FormError("image", "the drawing is not valid base64") from None
+
+
+def read_model(body: bytes, caps: Caps) -> Network:
+    """An uploaded model file, checked like any model file and for the digits part."""
+    if not body:
+        raise FormError("model", "the file is empty")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.npz"
+        path.write_bytes(body)
+        try:
+            network = load(path)
+        except (ModelFileError, ValueError) as err:
+            raise FormError("model", f"not a deltaprop model file: {err}") from None
+    if network.n_params > caps.params:
+        raise FormError(
+            "model", f"the model has {network.n_params:,} parameters; the cap is {caps.params:,}"
+        )
+    check_digit_model(network)
+    return network
+
+
+def model_bytes(network: Network) -> bytes:
+    """A model file's bytes (written by :func:`deltaprop.save`)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.npz"
+        save(network, path)
+        return path.read_bytes()
