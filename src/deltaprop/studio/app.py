@@ -96,6 +96,10 @@ def create_app(caps: Caps | None = None, model: Network | None = None) -> Starle
         await run_in_threadpool(session.train_digits, config)
         return JSONResponse({"config": asdict(config)})
 
+    async def stop_digits(request: Request) -> JSONResponse:
+        await run_in_threadpool(session_of(request).stop_digits)
+        return JSONResponse({"done": "stop"})
+
     async def upload(request: Request) -> JSONResponse:
         session = session_of(request)
         body = await request.body()
@@ -180,6 +184,7 @@ def create_app(caps: Caps | None = None, model: Network | None = None) -> Starle
         Route(f"{api}/playground", playground, methods=["POST"]),
         Route(f"{api}/playground/{{action}}", control, methods=["POST"]),
         Route(f"{api}/digits", digits, methods=["POST"]),
+        Route(f"{api}/digits/stop", stop_digits, methods=["POST"]),
         Route(f"{api}/digits/model", upload, methods=["POST"]),
         Route(f"{api}/digits/probe", probe, methods=["POST"]),
         Route(f"{api}/lab", lab, methods=["POST"]),

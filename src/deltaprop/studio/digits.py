@@ -21,8 +21,7 @@ from ..network import Network
 from ..spec import parse_layers
 from ..training import Callback, TrainingEvent
 from .forms import DigitsConfig, FormError
-from .playground import Publish
-from .runner import Controls, Latest, Worker
+from .runner import Controls, Latest, Publish, Worker
 
 PRESETS = {
     "dense": "dense:100:sigmoid,dense:10:softmax",
@@ -47,8 +46,8 @@ def image(values: np.ndarray, signed: bool) -> dict[str, Any]:
     if a.ndim == 1:
         a = a[None, :]
     lo, hi = float(a.min(initial=0.0)), float(a.max(initial=0.0))
-    if signed:
-        hi = max(abs(lo), abs(hi))
+    if signed:  # zero in the middle of the colour map, whatever the values
+        hi = max(abs(lo), abs(hi)) or 1.0
         lo = -hi
     scaled = (a - lo) / ((hi - lo) or 1.0)
     data = (np.clip(scaled, 0, 1) * 255).round().astype(np.uint8)
@@ -121,7 +120,7 @@ def probe(network: Network, x: np.ndarray, label: int | None) -> dict[str, Any]:
             {
                 "name": repr(layer),
                 "weighted": bool(layer.params),
-                "output": maps(t.activations[i][0], signed=False),
+                "output": maps(t.activations[i][0], signed=bool(t.activations[i].min() < 0)),
                 "delta": None if delta is None else maps(delta[0], signed=True),
             }
         )

@@ -165,7 +165,7 @@ def playground(form: dict[str, Any], caps: Caps) -> PlaygroundConfig:
     """Check the playground form; raise FormError on the first bad field."""
     d = PlaygroundConfig()
     hidden = widths(form, "hidden", d.hidden, caps)
-    points = whole(form, "points", d.points, 10, caps.points)
+    points = whole(form, "points", min(d.points, caps.points), 10, caps.points)
     config = PlaygroundConfig(
         dataset=choice(form, "dataset", d.dataset, TOY),
         noise=number(form, "noise", d.noise, 0, 0.5),
@@ -188,7 +188,7 @@ def playground(form: dict[str, Any], caps: Caps) -> PlaygroundConfig:
 def digits(form: dict[str, Any], caps: Caps) -> DigitsConfig:
     """Check the digits form; raise FormError on the first bad field."""
     d = DigitsConfig()
-    n_train = whole(form, "n_train", d.n_train, 100, caps.digits)
+    n_train = whole(form, "n_train", min(d.n_train, caps.digits), 100, caps.digits)
     return DigitsConfig(
         preset=choice(form, "preset", d.preset, PRESETS),
         n_train=n_train,

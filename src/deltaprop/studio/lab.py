@@ -8,8 +8,7 @@ from typing import Any
 
 from ..experiments import EXPERIMENTS, run
 from ..training import Callback, TrainingEvent, watching
-from .playground import Publish
-from .runner import Stopped, Worker
+from .runner import Publish, Stopped, Worker
 
 
 def catalogue() -> list[dict[str, str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,13 +18,11 @@ from ..diagnostics import layer_speeds, trace
 from ..network import Network
 from ..training import Callback, TrainingEvent
 from .forms import OUTPUTS, PlaygroundConfig
-from .runner import Controls, Latest, Worker
+from .runner import Controls, Latest, Publish, Worker
 
 MAX_EPOCHS = 10_000
 UNIT_GRID = 24
 SPEED_PROBE = 500  # training points used to measure ‖δ‖ each epoch
-
-Publish = Callable[[dict[str, Any]], None]
 
 
 def build(config: PlaygroundConfig) -> Network:

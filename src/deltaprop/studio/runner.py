@@ -12,9 +12,13 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from ..network import Network
 from ..training import Callback, TrainingEvent
+
+Publish = Callable[[dict[str, Any]], None]
+"""Sends one message to the page (safe to call from any thread)."""
 
 
 class Stopped(Exception):

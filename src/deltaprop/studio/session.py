@@ -79,6 +79,12 @@ class Session:
             self.digits = Digits.trained(config, self.publish)
             self.digits.start()
 
+    def stop_digits(self) -> None:
+        """Stop training the digits network; what it has learnt so far stays on the page."""
+        if self.digits is None:
+            raise FormError("preset", "nothing is training")
+        self.digits.stop()
+
     def use_model(self, network: Network) -> None:
         """Show a trained model (from a file) in the digits part."""
         with self._changing:
