@@ -247,11 +247,15 @@ def fashion_cnn(epochs: int) -> tuple[float, float, list[float]]:
 
 def machine() -> dict[str, str]:
     cpu = platform.processor() or "unknown"
+    vector = ""
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
+            if line.startswith("model name") and cpu == (platform.processor() or "unknown"):
                 cpu = line.split(":", 1)[1].strip()
-                break
+            if line.startswith("flags") and not vector:
+                flags = set(line.split(":", 1)[1].split())
+                found = [f for f in ("avx512f", "avx2", "fma", "avx") if f in flags]
+                vector = ", ".join(found[:2]) or "no AVX"
     blas = "unknown"
     with contextlib.suppress(Exception):
         from threadpoolctl import threadpool_info
@@ -273,7 +277,8 @@ def machine() -> dict[str, str]:
         import sklearn
 
         versions += f", scikit-learn {sklearn.__version__}"
-    return {"cpu": f"{cpu}, {os.cpu_count()} cores", "blas": blas, "versions": versions}
+    cores = f"{os.cpu_count()} cores" + (f", {vector}" if vector else "")
+    return {"cpu": f"{cpu}, {cores}", "blas": blas, "versions": versions}
 
 
 def run(args: argparse.Namespace) -> str:

@@ -29,3 +29,19 @@ def test_quick_benchmark_writes_a_report(tmp_path):
         assert case in report
     assert "| numpy |" in report  # the hand-written NumPy floor is always there
     assert "GFLOP/s" in report
+
+
+def test_quick_studio_benchmark_writes_its_section(tmp_path):
+    out = tmp_path / "results.md"
+    out.write_text("# Benchmark results\n\n## Other (kept)\n\ntext\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.studio", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = out.read_text()
+    assert "## Other (kept)" in report and "## Studio (" in report
+    assert "playground updates per second" in report and "one drawn digit" in report

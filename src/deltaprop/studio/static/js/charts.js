@@ -6,6 +6,11 @@ import uPlot from "../vendor/uplot/uPlot.esm.js";
 const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 const COLOURS = ["#0877bd", "#f59322", "#2ca02c", "#9467bd", "#8c564b", "#d62728"];
 
+// Tick labels of a log axis: 1e-3 rather than 0.001 (or a rounded 0).
+function powersOfTen(plot, ticks) {
+  return ticks.map((v) => (v == null ? "" : v.toExponential(0)));
+}
+
 export class LineChart {
   // labels: one per line; log: a logarithmic y axis.
   constructor(element, labels, { log = false, yLabel = "" } = {}) {
@@ -29,7 +34,10 @@ export class LineChart {
         series,
         legend: { live: false },
         scales: { x: { time: false }, y: this.log ? { distr: 3 } : {} },
-        axes: [{ label: "epoch", incrs: WHOLE }, { label: this.yLabel }],
+        axes: [
+          { label: "epoch", incrs: WHOLE },
+          { label: this.yLabel, values: this.log ? powersOfTen : undefined, size: 60 },
+        ],
       },
       this.data,
       this.element,

@@ -76,7 +76,7 @@ export class Playground {
     const accuracy = r.test_accuracy == null ? "" : `, test accuracy ${(100 * r.test_accuracy).toFixed(1)}%`;
     out.textContent = `epoch ${r.epoch} · training cost ${cost(r.train_cost)} · test cost ${cost(r.test_cost)}${accuracy}`;
     const rows = r.speeds.map(
-      (s, i) => `<tr><th>hidden layer ${i + 1}</th><td data-layer="${i + 1}" data-speed="${s}">${s.toExponential(2)}</td></tr>`,
+      (s, i) => `<tr><th>hidden layer ${i + 1}</th><td data-layer="${i + 1}" data-speed="${s}">${s == null ? "–" : s.toExponential(2)}</td></tr>`,
     );
     $("#speeds").innerHTML = `<tr><th></th><th>‖δ‖ now</th></tr>${rows.join("")}`;
   }
