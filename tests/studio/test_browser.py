@@ -141,7 +141,9 @@ def test_four_sigmoid_layers_show_the_vanishing_gradient(page, tmp_path):
 def test_a_drawn_seven_is_read_as_seven_and_delta_flows_back(page, digits_model, tmp_path):
     page.click("[data-tab=digits]")
     page.set_input_files("#model-file", str(digits_model))
-    page.wait_for_function("document.querySelector('#digits-status').textContent.includes('loaded')")
+    page.wait_for_function(
+        "document.querySelector('#digits-status').textContent.includes('loaded')"
+    )
     draw_seven(page)
     page.wait_for_function("document.querySelector('#prediction').textContent !== '–'")
     assert page.text_content("#prediction") == "7"
