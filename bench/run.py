@@ -422,6 +422,16 @@ def _fashion_section(args: argparse.Namespace) -> list[str]:
     ]
 
 
+def section_of(report: str, prefix: str) -> str:
+    """The report's section whose heading starts with ``prefix`` (kept across full runs)."""
+    lines = report.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(prefix)), None)
+    if start is None:
+        return ""
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n" + "\n".join(lines[start:end]).rstrip("\n") + "\n"
+
+
 def replace_section(report: str, section: list[str]) -> str:
     """Put ``section`` in place of the report's section with the same heading prefix."""
     prefix = section[0].split("(")[0]
@@ -471,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report)
     out = args.out or (None if args.quick else HERE / "RESULTS.md")
     if out is not None:
-        out.write_text(report)
+        old = out.read_text() if out.exists() else ""
+        out.write_text(report.rstrip("\n") + "\n" + section_of(old, "## Studio"))
         print(f"wrote {out}")
     return 0
 

@@ -50,11 +50,11 @@ export function paint(target, data, width, height, colour, smooth = false) {
 }
 
 // One image from the server ({w, h, data, signed}) as a canvas `scale` times its size.
-export function imageCanvas(picture, scale, title = "") {
+export function imageCanvas(picture, scale) {
   const canvas = document.createElement("canvas");
   canvas.width = picture.w * scale;
   canvas.height = picture.h * scale;
-  canvas.title = title || `${picture.lo.toPrecision(3)} … ${picture.hi.toPrecision(3)}`;
+  canvas.title = `${picture.lo.toPrecision(3)} … ${picture.hi.toPrecision(3)}`;
   paint(canvas, bytes(picture.data), picture.w, picture.h, picture.signed ? diverging : grey);
   return canvas;
 }
