@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from .backend import Array, to_numpy
+from .jupyter import table
 from .layers import Layer
 from .network import Network
 from .validation import check_non_negative
@@ -52,6 +53,19 @@ class GradCheckResult:
             lines.append(f"{name:<{width}}  {self.checked[name]:>7}  {err:.3e}{flag}")
         lines.append(f"{'passed' if self.passed else 'FAILED'} (tolerance {self.tol:g})")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: one row per parameter array, and the verdict."""
+        rows = [
+            (name, self.checked[name], f"{err:.3e}", "ok" if err < self.tol else "FAILED")
+            for name, err in self.errors.items()
+        ]
+        verdict = "passed" if self.passed else "FAILED"
+        caption = (
+            f"gradient check {verdict}: backprop against central differences, "
+            f"tolerance {self.tol:g}"
+        )
+        return table(("parameter", "entries", "relative error", ""), rows, caption)
 
 
 def rel_error(analytic: Array, numeric: Array) -> float:

@@ -10,6 +10,7 @@ import numpy as np
 
 from . import costs, training
 from .backend import Array, resolve_dtype, to_numpy
+from .jupyter import table
 from .layers import LAYERS, Activation, Layer
 from .registry import UnknownNameError
 from .results import BatchResult, Evaluation
@@ -377,6 +378,11 @@ class Network:
 
     def __repr__(self) -> str:
         return f"Network({self.layers!r}, cost={self.cost_function!r}, dtype='{self.dtype}')"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: :meth:`summary` as an HTML table."""
+        caption = f"{self.n_params:,} parameters, cost {self.cost_function!r}, {self.dtype}"
+        return table(("#", "layer", "output shape", "params"), self.summary_rows(), caption)
 
     def get_config(self) -> dict[str, Any]:
         """Return the architecture as JSON-ready data (layers by registered name, cost, dtype)."""

@@ -35,39 +35,8 @@ def _save(fig: Any, path: str | Path) -> None:
 
 
 def plot_history(history: History, path: str | Path, title: str = "") -> None:
-    """Learning curves: cost and accuracy against epoch, training vs validation, as a PNG."""
-    fig = _figure(10, 4)
-    axes = fig.subplots(1, 2)
-    for ax, metric, label in ((axes[0], "cost", "cost"), (axes[1], "accuracy", "accuracy")):
-        for split, style in (("train", "-o"), ("val", "-s")):
-            values = getattr(history, f"{split}_{metric}")
-            points = [(e, v) for e, v in zip(history.epoch, values, strict=True) if v is not None]
-            if points:
-                epochs, ys = zip(*points, strict=True)
-                name = "training" if split == "train" else "validation"
-                ax.plot(epochs, ys, style, markersize=3, label=name)
-        ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(_integer_ticks())
-        ax.set_ylabel(label)
-        ax.grid(alpha=0.3)
-        if ax.lines:
-            ax.legend()
-    axes[1].yaxis.set_major_formatter(_percent())
-    if title:
-        fig.suptitle(title)
-    _save(fig, path)
-
-
-def _integer_ticks() -> Any:
-    from matplotlib.ticker import MaxNLocator
-
-    return MaxNLocator(integer=True)
-
-
-def _percent() -> Any:
-    from matplotlib.ticker import PercentFormatter
-
-    return PercentFormatter(xmax=1.0)
+    """Learning curves (:meth:`History.plot`) as a PNG."""
+    _save(history.plot(title), path)
 
 
 def plot_confusion(

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..backend import resolve_dtype
+from ..jupyter import table
 from .idx import IdxError, read_idx, read_idx_pair, write_idx
 from .mnist import load_idx_dataset, load_mnist_sample
 from .split import stratified_split
@@ -59,11 +60,35 @@ class Dataset:
     scaled_pixels: bool = False
     """Whether X came as 8-bit pixel values (0-255) and was scaled to [0, 1]."""
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the splits with their sizes, input shape and examples per class."""
+        splits = {"train": self.train, "validation": self.validation, "test": self.test}
+        n = _n_classes(splits)
+        names = (self.classes or [str(c) for c in range(n)]) if n else []
+        rows = []
+        for split, pair in splits.items():
+            if pair is not None:
+                counts: Any = np.bincount(pair[1], minlength=len(names)) if names else []
+                shown = ", ".join(f"{n}: {c}" for n, c in zip(names, counts, strict=False))
+                rows.append((split, len(pair[0]), str(pair[0].shape[1:]), shown))
+        caption = f"Dataset {self.name!r}" + (
+            f", images {self.image_shape}" if self.image_shape else ""
+        )
+        return table(("split", "examples", "input shape", "examples per class"), rows, caption)
+
     def __repr__(self) -> str:
         sizes = f"train={len(self.train[0])}, test={len(self.test[0])}"
         if self.validation is not None:
             sizes += f", validation={len(self.validation[0])}"
         return f"Dataset({self.name!r}, {sizes})"
+
+
+def _n_classes(splits: dict[str, Pair | None]) -> int:
+    """The number of classes among integer labels (0 for real targets)."""
+    labels = [p[1] for p in splits.values() if p is not None and p[1].ndim == 1]
+    if not labels or labels[0].dtype.kind not in "iu":
+        return 0
+    return int(max(int(y.max(initial=-1)) for y in labels) + 1)
 
 
 def _sample(n_train: int | None, n_test: int | None, **kw: Any) -> tuple[Pair, Pair]:

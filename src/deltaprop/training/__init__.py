@@ -3,14 +3,16 @@
 The loop is short and reads like the notes (gather a batch, backpropagate, check, step);
 everything optional hooks in as a :class:`Callback` receiving a :class:`TrainingEvent`:
 :class:`RecordHistory`, :class:`Checkpoint`, :class:`ProgressBar`, :class:`EpochLogger`,
-:class:`LearningRateScheduler`, :class:`EarlyStopping`, :class:`RisingCostWarning`, or
-your own. The loop talks to the network only through :class:`Trainable`.
+:class:`LearningRateScheduler`, :class:`EarlyStopping`, :class:`LivePlot`,
+:class:`RisingCostWarning`, or your own. The loop talks to the network only through
+:class:`Trainable`.
 """
 
 from .callbacks import (
     EarlyStopping,
     EpochLogger,
     LearningRateScheduler,
+    LivePlot,
     ProgressBar,
     RecordHistory,
     RisingCostWarning,
@@ -32,6 +34,7 @@ __all__ = [
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
+    "LivePlot",
     "ProgressBar",
     "RecordHistory",
     "RisingCostWarning",

@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from ..backend import Array
+from ..jupyter import figure_png, in_notebook
 from ..schedules import Schedule
 from ..validation import check_non_negative, check_positive_int
 from .events import Callback, TrainingEvent
@@ -135,7 +136,9 @@ class ProgressBar(Callback):
         except ImportError:
             return
         desc = f"epoch {event.epoch}/{event.epochs}"
-        self._bar = tqdm(total=event.batches, desc=desc, unit="batch", leave=False, disable=None)
+        # disable=None hides the bar where output is not a terminal, a notebook included
+        disable = False if in_notebook() else None
+        self._bar = tqdm(total=event.batches, desc=desc, unit="batch", leave=False, disable=disable)
 
     def on_batch_end(self, event: TrainingEvent) -> None:
         if self._bar is not None:
@@ -148,6 +151,44 @@ class ProgressBar(Callback):
         if self._bar is not None:
             self._bar.close()
             self._bar = None
+
+
+class LivePlot(Callback):
+    """Redraw one figure of the learning curves in place after every epoch, in Jupyter.
+
+    The figure is :meth:`History.plot` (cost and accuracy, training and validation), shown
+    through a display handle that each epoch updates. Outside a notebook it does nothing
+    (``fit`` then behaves as without it). ``display`` is IPython's ``display`` function by
+    default: anything with its ``display(obj, display_id=True) -> handle`` form will do.
+    """
+
+    def __init__(self, display: Callable[..., Any] | None = None) -> None:
+        self.display = display
+        self.handle: Any = None
+        self.updates = 0
+
+    def on_train_begin(self, event: TrainingEvent) -> None:
+        show = self.display
+        if show is None:
+            if not in_notebook():
+                return
+            from IPython.display import display  # present: this is a notebook
+
+            show = display
+        self.handle = show(_Waiting(), display_id=True)
+
+    def on_epoch_end(self, event: TrainingEvent) -> None:
+        if self.handle is not None and len(event.history):
+            figure = event.history.plot(f"epoch {event.epoch} of {event.epochs}")
+            self.handle.update(figure_png(figure))
+            self.updates += 1
+
+
+class _Waiting:
+    """What the live plot shows before the first epoch ends."""
+
+    def __repr__(self) -> str:
+        return "training: the learning curves appear after the first epoch"
 
 
 def epoch_line(history: History, epochs: int) -> str:

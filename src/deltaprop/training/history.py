@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from dataclasses import asdict, dataclass, field, fields
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fileio import atomic_write
+from ..jupyter import svg_curves, table
 
 COLUMNS = ("epoch", "train_cost", "train_accuracy", "val_cost", "val_accuracy", "eta", "time")
 """The per-epoch columns, in the order of :meth:`History.write_csv`."""
@@ -66,3 +68,59 @@ class History:
         """Write :meth:`to_csv` to ``path`` (atomically)."""
         with atomic_write(path) as handle:
             handle.write(self.to_csv().encode())
+
+    def plot(self, title: str = "") -> Any:
+        """Learning curves: cost and accuracy against epoch, training vs validation.
+
+        Returns a matplotlib ``Figure`` (Agg canvas: no display needed), with one axis for
+        the cost and one for the accuracy.
+        """
+        try:
+            from matplotlib.backends.backend_agg import FigureCanvasAgg
+            from matplotlib.figure import Figure
+            from matplotlib.ticker import MaxNLocator, PercentFormatter
+        except ImportError:
+            raise ImportError('plots need matplotlib: pip install "deltaprop[plot]"') from None
+        fig = Figure(figsize=(10, 4), layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(1, 2)
+        for ax, metric in ((axes[0], "cost"), (axes[1], "accuracy")):
+            for split, style in (("train", "-o"), ("val", "-s")):
+                values = getattr(self, f"{split}_{metric}")
+                points = [(e, v) for e, v in zip(self.epoch, values, strict=True) if v is not None]
+                if points:
+                    epochs, ys = zip(*points, strict=True)
+                    name = "training" if split == "train" else "validation"
+                    ax.plot(epochs, ys, style, markersize=3, label=name)
+            ax.set_xlabel("epoch")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_ylabel(metric)
+            ax.grid(alpha=0.3)
+            if ax.lines:
+                ax.legend()
+        axes[1].yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        if title:
+            fig.suptitle(title)
+        return fig
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the learning curves as a small picture, then the epochs' table."""
+        shown = [c for c in COLUMNS if any(v is not None for v in getattr(self, c))]
+        rows = [[_cell(getattr(self, c)[i]) for c in shown] for i in range(len(self))]
+        if len(rows) > 40:  # the first and last epochs of a long run
+            rows = [*rows[:20], ["…"] * len(shown), *rows[-20:]]
+        curves = svg_curves(
+            {"training cost": self.train_cost, "validation cost": self.val_cost}, "cost"
+        ) + svg_curves(
+            {"training": self.train_accuracy, "validation": self.val_accuracy}, "accuracy"
+        )
+        stop = f"<p>{html.escape(self.stop_reason)}</p>" if self.stop_reason else ""
+        caption = f"History: {len(self)} epochs"
+        return f"<div>{curves}{stop}{table(shown, rows, caption)}</div>"
+
+
+def _cell(value: Any) -> Any:
+    """A History value as a table shows it."""
+    if isinstance(value, float):
+        return float(f"{value:.4g}")
+    return "" if value is None else value

@@ -21,6 +21,7 @@ from ..validation import check_non_negative, check_positive_int
 from .callbacks import (
     EpochLogger,
     LearningRateScheduler,
+    LivePlot,
     ProgressBar,
     RecordHistory,
     RisingCostWarning,
@@ -81,6 +82,7 @@ def fit(
     checkpoint: str | Path | None = None,
     resume: bool = False,
     progress: bool = False,
+    live: bool = False,
     verbose: bool = False,
     log: Callable[[str], None] = print,
 ) -> History:
@@ -120,7 +122,11 @@ def fit(
         Write a checkpoint there before the first epoch and after every epoch; with
         ``resume``, continue from it if it exists (:class:`Checkpoint`).
     progress : bool
-        Show a progress bar over the mini-batches of each epoch (needs tqdm).
+        Show a progress bar over the mini-batches of each epoch (needs tqdm; in Jupyter it
+        is the notebook's own bar when ipywidgets is installed).
+    live : bool
+        In Jupyter, redraw the learning curves in place after every epoch (:class:`LivePlot`,
+        needs matplotlib); elsewhere nothing changes.
     verbose : bool
         Write one line per epoch through ``log``, and a warning if training keeps making
         the cost worse (:class:`RisingCostWarning`).
@@ -156,6 +162,8 @@ def fit(
         standard.append(Checkpoint(checkpoint, resume=resume, log=log))
     if progress:
         standard.append(ProgressBar())
+    if live:
+        standard.append(LivePlot())
     if verbose:
         standard.append(EpochLogger(log))
         if monitor_training:
