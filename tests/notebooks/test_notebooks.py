@@ -6,7 +6,6 @@ import functools
 import textwrap
 
 import pytest
-
 from notebooks.render import TIME_LIMIT, execute, sources
 
 pytest.importorskip("nbclient")
@@ -44,11 +43,13 @@ def test_a_notebook_whose_claim_fails_fails(tmp_path):
     from nbclient.exceptions import CellExecutionError
 
     bad = tmp_path / "99_bad.py"
-    bad.write_text(textwrap.dedent("""\
+    bad.write_text(
+        textwrap.dedent("""\
         # %%
         accuracy = 0.5
         # %%
         assert accuracy > 0.9, "the claim does not hold"
-    """))
+    """)
+    )
     with pytest.raises(CellExecutionError, match="the claim does not hold"):
         execute(bad)
