@@ -19,10 +19,10 @@ from typing import Any, TextIO
 from ..archive import ModelFileError
 from ..datasets.download import DownloadError
 from ..training import DivergenceError
-from . import evaluate, experiment, gradcheck, info, predict, studio, train
+from . import evaluate, experiment, export, gradcheck, info, predict, studio, train
 from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
-COMMANDS = (train, evaluate, predict, gradcheck, experiment, info, studio)
+COMMANDS = (train, evaluate, predict, gradcheck, experiment, info, export, studio)
 
 
 def build_parser() -> argparse.ArgumentParser:

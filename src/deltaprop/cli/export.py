@@ -1,0 +1,33 @@
+"""``deltaprop export MODEL OUT.onnx``: a model file as ONNX (needs the ``onnx`` extra)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from ..serialization import load
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    export = sub.add_parser("export", help="write a model as ONNX, for ONNX Runtime and others")
+    export.add_argument("model")
+    export.add_argument("out", help="the ONNX file to write, e.g. model.onnx")
+    export.add_argument("--classes", help="class names, comma-separated, for the metadata")
+    export.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Export the model and say where it went."""
+    network = load(args.model)
+    try:  # onnx is an optional extra, imported only for this command
+        onnx_module = importlib.import_module("deltaprop.onnx")
+    except ImportError as err:
+        raise ImportError(
+            f'ONNX export needs its extra: pip install "deltaprop[onnx]" ({err})'
+        ) from None
+    classes = args.classes.split(",") if args.classes else None
+    onnx_module.export(network, args.out, classes=classes)
+    print(f"wrote {args.out} (opset {onnx_module.OPSET}, input 'input', output 'output')")
+    return 0
