@@ -67,3 +67,63 @@ def plot_confusion(
     if title:
         ax.set_title(title)
     _save(fig, path)
+
+
+def plot_sweep(records: Sequence[dict[str, Any]], swept: Sequence[str], path: str | Path) -> None:
+    """Validation accuracy against the swept values, as a PNG.
+
+    A line for one parameter, a heatmap for two, parallel coordinates for more (each axis
+    in the sweep's order of values).
+    """
+    ok = [r for r in records if r["status"] == "ok" and r.get("val_accuracy") is not None]
+    values = {name: list(dict.fromkeys(str(r[name]) for r in records)) for name in swept}
+    fig = _figure(4 + 1.6 * max(len(swept) - 1, 1), 4)
+    ax = fig.subplots()
+    if len(swept) == 1:
+        name = swept[0]
+        xs = [values[name].index(str(r[name])) for r in ok]
+        ax.plot(xs, [r["val_accuracy"] for r in ok], "o-")
+        ax.set_xticks(range(len(values[name])), values[name])
+        ax.set_xlabel(name)
+        ax.set_ylabel("validation accuracy")
+        ax.yaxis.set_major_formatter(_percent())
+    elif len(swept) == 2:
+        rows, cols = (values[n] for n in swept)
+        grid = np.full((len(rows), len(cols)), np.nan)
+        for r in ok:  # the best over any other differences
+            i, j = rows.index(str(r[swept[0]])), cols.index(str(r[swept[1]]))
+            grid[i, j] = np.fmax(grid[i, j], r["val_accuracy"])
+        image = ax.imshow(grid, cmap="viridis")
+        lo, hi = np.nanmin(grid), np.nanmax(grid)
+        for (i, j), v in np.ndenumerate(grid):
+            if np.isfinite(v):  # dark text on the light end of the colour map
+                colour = "k" if (v - lo) > 0.6 * (hi - lo) else "w"
+                ax.text(j, i, f"{v:.1%}", ha="center", va="center", color=colour, fontsize=8)
+        ax.set_xticks(range(len(cols)), cols)
+        ax.set_yticks(range(len(rows)), rows)
+        ax.set_xlabel(swept[1])
+        ax.set_ylabel(swept[0])
+        fig.colorbar(image, ax=ax, label="validation accuracy", format=_percent())
+    else:
+        accuracy = np.array([r["val_accuracy"] for r in ok])
+        scale = (accuracy - accuracy.min()) / (np.ptp(accuracy) or 1.0)
+        colours = _colormap("viridis")
+        for r, c in zip(ok, scale, strict=True):
+            ys = [values[n].index(str(r[n])) / max(len(values[n]) - 1, 1) for n in swept]
+            ax.plot(range(len(swept)), ys, "-o", color=colours(c), alpha=0.8, ms=3)
+        ax.set_xticks(range(len(swept)), swept)
+        ax.set_yticks([0, 1], ["first value", "last value"])
+        ax.set_title("each line a trial; colour: validation accuracy (yellow best)", fontsize=9)
+    _save(fig, path)
+
+
+def _percent() -> Any:
+    from matplotlib.ticker import PercentFormatter
+
+    return PercentFormatter(xmax=1.0)
+
+
+def _colormap(name: str) -> Any:
+    from matplotlib import colormaps
+
+    return colormaps[name]

@@ -19,10 +19,10 @@ from typing import Any, TextIO
 from ..archive import ModelFileError
 from ..datasets.download import DownloadError
 from ..training import DivergenceError
-from . import evaluate, experiment, export, gradcheck, info, predict, studio, train
+from . import evaluate, experiment, export, gradcheck, info, predict, studio, sweep, train
 from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
-COMMANDS = (train, evaluate, predict, gradcheck, experiment, info, export, studio)
+COMMANDS = (train, evaluate, predict, gradcheck, experiment, info, export, studio, sweep)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +53,12 @@ def _one_line(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
-    args = parser.parse_args(_join_negative_pairs(sys.argv[1:] if argv is None else list(argv)))
+    argv = _join_negative_pairs(sys.argv[1:] if argv is None else list(argv))
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "sweep":  # only a sweep passes flags on (to deltaprop train)
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.train_flags = extra
     if args.command is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE

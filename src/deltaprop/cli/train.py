@@ -165,11 +165,23 @@ def _write_config(args: argparse.Namespace, path: Path) -> None:
         handle.write(json.dumps(config, indent=1).encode())
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train, report, and write the model, History, learning curve and checkpoint."""
+def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
+    """Check what can be checked before loading data; return the optimiser."""
     check_positive_int(args.epochs, "epochs")
     check_positive_int(args.batch_size, "batch size")
-    opt = build_optimizer(args)  # checks eta and the momentum before any work is done
+    if args.lmbda < 0:
+        raise ValueError(f"--lmbda must be >= 0, got {args.lmbda}")
+    if args.layers:
+        parse_layers(args.layers, 784, image_shape=(28, 28))  # the spec's syntax
+    else:
+        activation_class(args.activation)
+        activation_class(args.output)
+    return build_optimizer(args)  # checks eta and the momentum
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, report, and write the model, History, learning curve and checkpoint."""
+    opt = check_args(args)  # before any work is done
     validation = int(args.validation) if args.validation >= 1 else args.validation
     data = load_data(args, validation=validation, dtype=args.dtype, seed=args.seed)
     X, y = data.train

@@ -1,0 +1,68 @@
+"""``deltaprop sweep --grid NAME=V,V [train flags]``: many trainings on Dask (``sweep`` extra)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Any
+
+from .common import EXIT_INTERRUPTED
+
+
+def add_parser(sub: Any) -> None:
+    """Register the command."""
+    sweep = sub.add_parser(
+        "sweep",
+        help="train every combination of a grid of options, in parallel (Dask)",
+        description="Sweep deltaprop train options: every flag of deltaprop train can be "
+        "swept with --grid or fixed by giving it as usual, e.g. deltaprop sweep "
+        "--grid eta=0.01,0.1,1 --grid lmbda=0,1,5 --epochs 5 --out sweep/",
+    )
+    sweep.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="NAME=V,V,...",
+        help="an option of deltaprop train and its values (';' between values holding commas)",
+    )
+    sweep.add_argument("--random", type=int, help="run this many combinations, drawn at random")
+    sweep.add_argument(
+        "--seed",
+        dest="sweep_seed",
+        type=int,
+        default=0,
+        help="seed of every trial (deltaprop train --seed) and of --random's draw",
+    )
+    sweep.add_argument("--out", default="sweep", help="output folder (sweep)")
+    sweep.add_argument(
+        "--scheduler",
+        help="address of a Dask scheduler, tcp://HOST:8786 "
+        "(default: $DELTAPROP_SCHEDULER, else a cluster on this machine)",
+    )
+    sweep.add_argument("--workers", type=int, help="local worker processes (default: cores)")
+    sweep.set_defaults(run=run, train_flags=[])
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sweep; Ctrl-C keeps the finished trials."""
+    try:  # Dask is an optional extra, imported only for this command
+        sweep = importlib.import_module("deltaprop.sweep")
+    except ImportError as err:
+        raise ImportError(
+            f'sweeps need their extra: pip install "deltaprop[sweep]" ({err})'
+        ) from None
+    try:
+        grid = sweep.parse_grid(args.grid)
+        fixed = [*args.train_flags, "--seed", str(args.sweep_seed)]
+        sweep.sweep(
+            grid,
+            args.out,
+            fixed=fixed,
+            random=args.random,
+            seed=args.sweep_seed,
+            scheduler=args.scheduler,
+            workers=args.workers,
+        )
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    return 0

@@ -1,0 +1,305 @@
+"""Hyperparameter sweeps: many ``deltaprop train`` runs on Dask, from one laptop to a cluster.
+
+A trial is a ``deltaprop train`` command line: the sweep's fixed flags plus one value of
+each swept option. Each trial runs as that very command (a subprocess on a Dask worker,
+BLAS limited to one thread), so its result equals ``deltaprop train`` run alone with the
+same flags, bit for bit. A trial writes into a temporary folder that is renamed to
+``OUT/trials/ID/`` when it ends, so a trial is there whole or not at all: running the same
+sweep again skips the finished ones (resume), and a worker that dies costs only its trial,
+which the scheduler reruns elsewhere. Needs the ``sweep`` extra (``dask[distributed]``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .cli import build_parser
+from .cli.train import check_args
+from .fileio import atomic_write
+from .plots import plot_sweep
+
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+NOT_SWEPT = {"out", "checkpoint", "resume", "no_progress", "run", "command"}
+METRICS = ("val_accuracy", "val_cost", "train_accuracy", "train_cost")
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One point of the sweep: its swept values and its ``deltaprop train`` arguments."""
+
+    id: str
+    params: dict[str, str]
+    argv: tuple[str, ...]
+
+    def command(self, out: str) -> str:
+        """The command line that runs this trial alone."""
+        return " ".join(["deltaprop", "train", *self.argv, "--out", out])
+
+
+class SweepError(ValueError):
+    """A sweep that cannot start: a bad grid, an unknown option, a value train rejects."""
+
+
+def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
+    """``["eta=0.01,0.1", "hidden=100,30;50"]`` → ``{"eta": ["0.01", "0.1"], ...}``.
+
+    Values are separated by commas, or by semicolons when a value itself holds commas
+    (``hidden=100,30;50`` sweeps 100-30 against 50).
+    """
+    grid: dict[str, list[str]] = {}
+    for spec in specs:
+        name, sep, values = spec.partition("=")
+        name = name.strip().lstrip("-").replace("-", "_")
+        if not sep or not name:
+            raise SweepError(f"--grid {spec!r}: write NAME=VALUE,VALUE,...")
+        items = [v.strip() for v in values.split(";" if ";" in values else ",")]
+        if not all(items):
+            raise SweepError(f"--grid {spec!r}: empty value in the list")
+        if name in grid:
+            raise SweepError(f"--grid {name} is given twice")
+        grid[name] = items
+    if not grid:
+        raise SweepError("nothing to sweep: give at least one --grid NAME=VALUES")
+    return grid
+
+
+def _flag(name: str, value: str) -> list[str]:
+    return [f"--{name.replace('_', '-')}", value]
+
+
+def trials(
+    grid: dict[str, list[str]],
+    fixed: Sequence[str] = (),
+    *,
+    random: int | None = None,
+    seed: int = 0,
+) -> list[Trial]:
+    """Every combination of the grid (or ``random`` of them, drawn with ``seed``), checked.
+
+    Each trial's arguments are parsed by ``deltaprop train``'s own parser and checked as it
+    checks them before loading data; the first bad one raises :class:`SweepError`.
+    """
+    train = _train_parser()
+    known = {a.dest for a in train._actions} - NOT_SWEPT - {"help"}
+    for name in grid:
+        if name not in known:
+            raise SweepError(
+                f"--grid {name}: not a deltaprop train option; known: {', '.join(sorted(known))}"
+            )
+    combos = list(itertools.product(*grid.values()))
+    if random is not None:
+        if not 0 < random <= len(combos):
+            raise SweepError(f"--random must be from 1 to {len(combos)} (the grid's size)")
+        picked = np.random.default_rng(seed).choice(len(combos), random, replace=False)
+        combos = [combos[i] for i in sorted(picked)]
+    found = []
+    for combo in combos:
+        params = dict(zip(grid, combo, strict=True))
+        argv = (*fixed, *itertools.chain.from_iterable(_flag(k, v) for k, v in params.items()))
+        _check(train, argv, params)
+        key = json.dumps([list(fixed), sorted(params.items())]).encode()
+        found.append(Trial("t" + hashlib.sha1(key).hexdigest()[:10], params, tuple(argv)))
+    return found
+
+
+def _train_parser() -> Any:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return sub.choices["train"]  # type: ignore[index]
+
+
+def _check(train: Any, argv: Sequence[str], params: dict[str, str]) -> None:
+    stderr = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            args = train.parse_args([*argv, "--out", "unused"])
+    except SystemExit:
+        message = stderr.getvalue().strip().splitlines()[-1] if stderr.getvalue() else ""
+        raise SweepError(f"trial {params}: {message}") from None
+    try:
+        check_args(args)
+    except (ValueError, TypeError) as err:
+        raise SweepError(f"trial {params}: {err}") from None
+
+
+def run_trial(trial: Trial, out: str) -> dict[str, Any]:
+    """Run one trial as ``deltaprop train`` (on a worker); return its result record."""
+    final = Path(out) / "trials" / trial.id
+    if (final / "result.json").exists():
+        return json.loads((final / "result.json").read_text())
+    work = final.with_name(f".{trial.id}.{uuid.uuid4().hex[:8]}")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "deltaprop",
+            "train",
+            *trial.argv,
+            "--out",
+            str(work),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ONE_THREAD},
+    )
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {
+        "id": trial.id,
+        **trial.params,
+        "status": "ok",
+        "error": "",
+        "epochs": 0,
+        "seconds": round(time.perf_counter() - start, 2),
+    }
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        result.update(status="failed", error=lines[-1] if lines else f"exit {done.returncode}")
+    if (work / "history.json").exists():
+        history = json.loads((work / "history.json").read_text())
+        result["epochs"] = len(history["epoch"])
+        for metric in METRICS:
+            values = [v for v in history[metric] if v is not None]
+            result[metric] = values[-1] if values else None
+    with atomic_write(work / "result.json") as handle:
+        handle.write(json.dumps(result, indent=1).encode())
+    (work / "trial.json").write_text(json.dumps({"params": trial.params, "argv": trial.argv}))
+    try:
+        work.rename(final)
+    except OSError:  # the same trial finished elsewhere first (a rerun): keep that one
+        shutil.rmtree(work, ignore_errors=True)
+    return result
+
+
+@contextlib.contextmanager
+def client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
+    """A Dask client: on ``scheduler``, or on a LocalCluster of one-thread processes."""
+    from dask.distributed import Client, LocalCluster
+
+    address = scheduler or os.environ.get("DELTAPROP_SCHEDULER")
+    if address:
+        with Client(address) as remote:
+            yield remote
+        return
+    cluster = LocalCluster(
+        n_workers=workers or os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    with cluster, Client(cluster) as local:
+        yield local
+
+
+def sweep(
+    grid: dict[str, Sequence[Any]],
+    out: str | Path = "sweep",
+    *,
+    fixed: Sequence[str] = (),
+    random: int | None = None,
+    seed: int = 0,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    log: Callable[[str], None] = print,
+) -> list[dict[str, Any]]:
+    """Run every trial of the grid on Dask; write ``results.csv``, ``results.json``, a figure.
+
+    ``grid`` maps ``deltaprop train`` options to their values (``{"eta": [0.01, 0.1]}``);
+    ``fixed`` holds further train flags as on the command line (``["--epochs", "5"]``).
+    ``scheduler`` (or ``DELTAPROP_SCHEDULER``) is an existing Dask cluster's address; by
+    default a LocalCluster uses ``workers`` processes (the machine's cores). With a remote
+    cluster, ``out`` must be a folder every worker can write. Returns the result records.
+    """
+    planned = trials(
+        {k: [str(v) for v in vs] for k, vs in grid.items()}, fixed, random=random, seed=seed
+    )
+    out = Path(out).resolve()
+    (out / "trials").mkdir(parents=True, exist_ok=True)
+    results: dict[str, dict[str, Any]] = {}
+    todo = [t for t in planned if not (out / "trials" / t.id / "result.json").exists()]
+    for t in planned:
+        if t not in todo:
+            results[t.id] = json.loads((out / "trials" / t.id / "result.json").read_text())
+    log(f"sweep: {len(planned)} trials, {len(results)} already finished, {len(todo)} to run")
+    if todo:
+        from dask.distributed import as_completed
+
+        with client(scheduler, workers) as dask_client:
+            futures = [
+                dask_client.submit(run_trial, t, str(out), key=f"trial-{t.id}", pure=False)
+                for t in todo
+            ]
+            try:
+                for future in as_completed(futures):
+                    record = future.result()
+                    results[record["id"]] = record
+                    log(progress_line(results, len(planned)))
+            except KeyboardInterrupt:
+                dask_client.cancel(futures)
+                log(
+                    f"interrupted: {len(results)} finished trials kept in {out / 'trials'}; "
+                    "run the same command again to run the rest"
+                )
+                raise
+    records = [results[t.id] for t in planned]
+    write_results(records, list(grid), out)
+    best = best_of(records)
+    if best is not None:
+        trial = next(t for t in planned if t.id == best["id"])
+        log(f"best: {best['id']} {trial.params} validation accuracy {best['val_accuracy']:.2%}")
+        log(f"reproduce it with: {trial.command(str(out / 'best'))}")
+    return records
+
+
+def best_of(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The finished trial with the highest validation accuracy."""
+    scored = [r for r in records if r["status"] == "ok" and r.get("val_accuracy") is not None]
+    return max(scored, key=lambda r: r["val_accuracy"], default=None)
+
+
+def progress_line(results: dict[str, dict[str, Any]], total: int) -> str:
+    """Finished / failed counts and the best so far."""
+    failed = sum(r["status"] != "ok" for r in results.values())
+    best = best_of(list(results.values()))
+    shown = f"best {best['val_accuracy']:.2%} ({best['id']})" if best else "no result yet"
+    return (
+        f"[{len(results)}/{total} finished, {total - len(results)} left, {failed} failed] {shown}"
+    )
+
+
+def write_results(records: Sequence[dict[str, Any]], swept: Sequence[str], out: Path) -> None:
+    """results.csv and results.json (atomically), and the figure.
+
+    results.csv leaves out the seconds each trial took, so a resumed sweep ends with the
+    same file as an uninterrupted one; results.json has them.
+    """
+    columns = ["id", *swept, "status", *METRICS, "epochs", "error"]
+    text = io.StringIO()
+    writer = csv.DictWriter(text, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    with atomic_write(out / "results.csv") as handle:
+        handle.write(text.getvalue().encode())
+    with atomic_write(out / "results.json") as handle:
+        handle.write(json.dumps(list(records), indent=1).encode())
+    with contextlib.suppress(ImportError):  # the figure needs matplotlib
+        plot_sweep(records, swept, out / "sweep.png")
