@@ -179,3 +179,13 @@ def test_a_worker_killed_mid_trial_costs_only_that_trial(cluster, tmp_path):
         assert same_run(
             tmp_path / "s" / "trials" / trial.id, alone(trial, tmp_path / f"alone-{trial.id}")
         )
+
+
+def test_only_sweep_passes_unknown_flags_on(capsys):
+    from deltaprop.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["train", "--no-such-flag"])
+    assert "unrecognized arguments: --no-such-flag" in capsys.readouterr().err
+    assert main(["sweep", "--grid", "eta=-1", "--epochs", "1"]) == 1
+    assert "deltaprop sweep: error: trial {'eta': '-1'}" in capsys.readouterr().err
