@@ -482,7 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (None if args.quick else HERE / "RESULTS.md")
     if out is not None:
         old = out.read_text() if out.exists() else ""
-        out.write_text(report.rstrip("\n") + "\n" + section_of(old, "## Studio"))
+        kept = section_of(old, "## Studio") + section_of(old, "## Sweep")
+        out.write_text(report.rstrip("\n") + "\n" + kept)
         print(f"wrote {out}")
     return 0
 

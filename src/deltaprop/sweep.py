@@ -252,7 +252,8 @@ def sweep(
                 for future in as_completed(futures):
                     record = future.result()
                     results[record["id"]] = record
-                    log(progress_line(results, len(planned)))
+                    running = sum(len(keys) for keys in dask_client.processing().values())
+                    log(progress_line(results, len(planned), running))
             except KeyboardInterrupt:
                 dask_client.cancel(futures)
                 log(
@@ -276,8 +277,8 @@ def best_of(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     return max(scored, key=lambda r: r["val_accuracy"], default=None)
 
 
-def progress_line(results: dict[str, dict[str, Any]], total: int) -> str:
-    """Finished / failed counts and the best so far."""
+def progress_line(results: dict[str, dict[str, Any]], total: int, running: int) -> str:
+    """Finished, running, waiting and failed counts, and the best so far."""
     failed = sum(r["status"] != "ok" for r in results.values())
     best = best_of(list(results.values()))
     shown = f"best {best['val_accuracy']:.2%} ({best['id']})" if best else "no result yet"
