@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
                 n_workers=args.workers,
                 threads_per_worker=1,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",
             ) as cluster:
                 times["start"].append(time.perf_counter() - start)
                 times["sweep"].append(

@@ -26,7 +26,11 @@ FIXED = ["--epochs", "1", "--seed", "0"]
 @pytest.fixture(scope="module")
 def cluster():
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
     ) as local:
         yield local
 
@@ -150,32 +154,42 @@ def test_interrupted_sweep_resumes_to_the_same_results(cluster, tmp_path):
     ).read_text()
 
 
-def test_a_worker_killed_mid_trial_costs_only_that_trial(cluster, tmp_path):
-    client = distributed.Client(cluster)
-    grid = {"hidden": ["15", "25"]}
-    done: list = []
-    runner = threading.Thread(
-        target=lambda: done.append(
-            sweep(
-                grid,
-                tmp_path / "s",
-                fixed=[*FIXED, "--epochs", "2"],
-                scheduler=cluster.scheduler_address,
-                log=lambda line: None,
+def test_a_worker_killed_mid_trial_costs_only_that_trial(tmp_path):
+    grid, fixed = {"hidden": ["15", "25"]}, [*FIXED, "--epochs", "2"]
+    ours = {f"trial-{t.id}" for t in trials(grid, fixed)}
+    outcome: list = []
+
+    def run(address: str) -> None:
+        try:
+            outcome.append(
+                sweep(grid, tmp_path / "s", fixed=fixed, scheduler=address, log=lambda line: None)
             )
-        )
-    )
-    runner.start()
-    while not client.processing() or not any(client.processing().values()):
-        time.sleep(0.05)
-    time.sleep(1.5)  # well inside a trial
-    busy = next(address for address, keys in client.processing().items() if keys)
-    pid = client.run(os.getpid, workers=[busy])[busy]
-    os.kill(pid, signal.SIGKILL)
-    runner.join(180)
-    client.close()
-    assert done and all(r["status"] == "ok" for r in done[0])
-    for trial in trials(grid, [*FIXED, "--epochs", "2"]):
+        except Exception as err:  # reported by the assertion below
+            outcome.append(err)
+
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        runner = threading.Thread(target=run, args=(cluster.scheduler_address,))
+        runner.start()
+        busy = None
+        while busy is None:
+            time.sleep(0.05)
+            busy = next((w for w, keys in client.processing().items() if ours & set(keys)), None)
+        time.sleep(1.0)  # inside the trial
+        pid = client.run(os.getpid, workers=[busy])[busy]
+        os.kill(pid, signal.SIGKILL)
+        runner.join(180)
+    assert len(outcome) == 1 and isinstance(outcome[0], list), outcome
+    assert all(r["status"] == "ok" for r in outcome[0])
+    for trial in trials(grid, fixed):
         assert same_run(
             tmp_path / "s" / "trials" / trial.id, alone(trial, tmp_path / f"alone-{trial.id}")
         )
