@@ -30,8 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from .cli import build_parser
-from .cli.train import check_args
+from .cli.train import check_args, standalone_parser
 from .fileio import atomic_write
 from .plots import plot_sweep
 
@@ -96,8 +95,8 @@ def trials(
     Each trial's arguments are parsed by ``deltaprop train``'s own parser and checked as it
     checks them before loading data; the first bad one raises :class:`SweepError`.
     """
-    train = _train_parser()
-    known = {a.dest for a in train._actions} - NOT_SWEPT - {"help"}
+    train = standalone_parser()
+    known = set(vars(train.parse_args([]))) - NOT_SWEPT
     for name in grid:
         if name not in known:
             raise SweepError(
@@ -117,12 +116,6 @@ def trials(
         key = json.dumps([list(fixed), sorted(params.items())]).encode()
         found.append(Trial("t" + hashlib.sha1(key).hexdigest()[:10], params, tuple(argv)))
     return found
-
-
-def _train_parser() -> Any:
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    return sub.choices["train"]  # type: ignore[index]
 
 
 def _check(train: Any, argv: Sequence[str], params: dict[str, str]) -> None:

@@ -18,7 +18,7 @@ from ..serialization import save
 from ..spec import parse_layers
 from ..training import EarlyStopping
 from ..validation import check_positive_int
-from .common import EXIT_INTERRUPTED, add_data_flags, load_data, registered, schedule, sizes
+from .common import EXIT_INTERRUPTED, Parser, add_data_flags, load_data, registered, schedule, sizes
 
 FEW_TEST_EXAMPLES = 30
 """Below this many test examples, the test accuracy says little; the command warns."""
@@ -163,6 +163,14 @@ def _write_config(args: argparse.Namespace, path: Path) -> None:
     }
     with atomic_write(path) as handle:
         handle.write(json.dumps(config, indent=1).encode())
+
+
+def standalone_parser() -> argparse.ArgumentParser:
+    """The command's parser on its own, for tools that build train command lines (sweeps)."""
+    holder = Parser(prog="deltaprop")
+    sub = holder.add_subparsers(dest="command", parser_class=Parser)
+    add_parser(sub)
+    return sub.choices["train"]  # type: ignore[no-any-return]
 
 
 def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
