@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from ..archive import ModelFileError
+from ..datasets import TOY
 from ..initializers import INITIALIZERS
 from ..network import Network
 from ..optimizers import OPTIMIZERS
@@ -55,150 +56,183 @@ async def form_of(request: Request) -> dict[str, Any]:
     return form
 
 
+def session_of(request: Request) -> Session:
+    """The session named in the request's path (404 when it is gone)."""
+    return request.app.state.sessions.get(request.path_params["session"])  # type: ignore[no-any-return]
+
+
+def caps_of(request: Request) -> Caps:
+    """The app's caps."""
+    return request.app.state.sessions.caps  # type: ignore[no-any-return]
+
+
+async def options(request: Request) -> JSONResponse:
+    """GET /api/options: what the forms offer (names, defaults, caps, experiments)."""
+    return JSONResponse(
+        {
+            "playground": asdict(forms.PlaygroundConfig()),
+            "digits": asdict(forms.DigitsConfig()),
+            "datasets": list(TOY),
+            "activations": list(forms.ACTIVATIONS),
+            "outputs": list(forms.OUTPUTS),
+            "initializers": ["default", *INITIALIZERS],
+            "optimizers": list(OPTIMIZERS),
+            "presets": list(forms.PRESETS),
+            "experiments": catalogue(),
+            "caps": asdict(caps_of(request)),
+        }
+    )
+
+
+async def playground(request: Request) -> JSONResponse:
+    """POST playground: build a new, paused playground from the form."""
+    session, form = session_of(request), await form_of(request)
+    config = forms.playground(form, caps_of(request))
+    await run_in_threadpool(session.set_playground, config)
+    return JSONResponse({"config": asdict(config)})
+
+
+async def control(request: Request) -> JSONResponse:
+    """POST playground/ACTION: play, pause, step or reset."""
+    session = session_of(request)
+    await run_in_threadpool(session.control, request.path_params["action"])
+    return JSONResponse({"done": request.path_params["action"]})
+
+
+async def digits(request: Request) -> JSONResponse:
+    """POST digits: train a preset on the bundled digits."""
+    session, form = session_of(request), await form_of(request)
+    config = forms.digits(form, caps_of(request))
+    await run_in_threadpool(session.train_digits, config)
+    return JSONResponse({"config": asdict(config)})
+
+
+async def stop_digits(request: Request) -> JSONResponse:
+    """POST digits/stop: stop training; the network so far stays."""
+    await run_in_threadpool(session_of(request).stop_digits)
+    return JSONResponse({"done": "stop"})
+
+
+async def upload(request: Request) -> JSONResponse:
+    """POST digits/model: a model file's bytes, checked, shown in the digits part."""
+    session, caps = session_of(request), caps_of(request)
+    body = await request.body()
+    if len(body) > caps.upload_bytes:
+        return bad_request(f"the file is over {caps.upload_bytes // 2**20} MB", "model", 413)
+    network = await run_in_threadpool(read_model, body, caps)
+    await run_in_threadpool(session.use_model, network)
+    return JSONResponse({"summary": network.summary()})
+
+
+async def probe(request: Request) -> JSONResponse:
+    """POST digits/probe: a drawing (PNG data URL) and optional label, traced."""
+    session, form = session_of(request), await form_of(request)
+    if session.digits is None:
+        raise FormError("model", "train a network or load a model first")
+    label = forms.label(form)
+    x = decode_drawing(data_url_bytes(form.get("image"), caps_of(request)))
+    return JSONResponse(await run_in_threadpool(session.digits.probe, x, label))
+
+
+async def lab(request: Request) -> JSONResponse:
+    """POST lab: run an experiment (quick or default)."""
+    session, form = session_of(request), await form_of(request)
+    name, quick = forms.experiment(form)
+    await run_in_threadpool(session.run_experiment, name, quick)
+    return JSONResponse({"started": name})
+
+
+async def lab_figure(request: Request) -> Response:
+    """GET lab/NAME.png: the figure of the experiment run last."""
+    session = session_of(request)
+    name = request.path_params["name"]
+    if session.lab is None or session.lab.name != name or not session.lab.figure.exists():
+        return bad_request(f"no figure of {name!r} yet: run it first", "name", 404)
+    return FileResponse(session.lab.figure, media_type="image/png")
+
+
+async def code(request: Request) -> PlainTextResponse:
+    """GET code/PART: the script for the playground or the digits part."""
+    part = session_of(request).part(request.path_params["part"])
+    with part.latest.use() as snapshot:
+        epochs = max(snapshot.epochs, 1)
+    if part.config is None:
+        raise FormError("part", "this model was loaded from a file: there is no code for it")
+    if isinstance(part.config, forms.PlaygroundConfig):
+        return PlainTextResponse(codegen.playground_script(part.config, epochs))
+    return PlainTextResponse(codegen.digits_script(part.config, epochs))
+
+
+async def export(request: Request) -> Response:
+    """GET export/PART/FILE: model.npz or history.csv of a part."""
+    name, what = request.path_params["part"], request.path_params["file"]
+    part = session_of(request).part(name)
+    if what == "history.csv":
+        with part.latest.use() as snapshot:
+            text = snapshot.history_csv
+        if not text:
+            raise FormError("part", "no epoch has finished yet")
+        return attachment(text.encode(), f"{name}-history.csv", "text/csv")
+    if what == "model.npz":
+        with part.latest.use() as snapshot:
+            data = await run_in_threadpool(model_bytes, snapshot.network)
+        return attachment(data, f"{name}-model.npz", "application/octet-stream")
+    raise FormError("file", f"unknown file {what!r}; known: model.npz, history.csv")
+
+
+async def stream(websocket: WebSocket) -> None:
+    """One tab's session: opened with the socket, closed when the tab goes."""
+    sessions: Sessions = websocket.app.state.sessions
+    await websocket.accept()
+    try:
+        session = sessions.open(asyncio.get_running_loop())
+    except Busy as err:
+        await websocket.send_json({"type": "error", "error": str(err)})
+        await websocket.close(code=1013)
+        return
+    sender = asyncio.create_task(pump(websocket, session))
+    try:
+        while True:
+            await websocket.receive_text()  # the page only listens; this waits for it to go
+    except WebSocketDisconnect:
+        pass
+    finally:
+        sender.cancel()
+        await run_in_threadpool(sessions.close, session.id)
+
+
+API = "/api/{session}"
+ROUTES = [
+    Route("/api/options", options),
+    Route(f"{API}/playground", playground, methods=["POST"]),
+    Route(f"{API}/playground/{{action}}", control, methods=["POST"]),
+    Route(f"{API}/digits", digits, methods=["POST"]),
+    Route(f"{API}/digits/stop", stop_digits, methods=["POST"]),
+    Route(f"{API}/digits/model", upload, methods=["POST"]),
+    Route(f"{API}/digits/probe", probe, methods=["POST"]),
+    Route(f"{API}/lab", lab, methods=["POST"]),
+    Route(f"{API}/lab/{{name}}.png", lab_figure),
+    Route(f"{API}/code/{{part}}", code),
+    Route(f"{API}/export/{{part}}/{{file}}", export),
+    WebSocketRoute("/ws", stream),
+    Mount("/", StaticFiles(directory=str(STATIC), html=True)),
+]
+
+
 def create_app(caps: Caps | None = None, model: Network | None = None) -> Starlette:
     """The studio as an ASGI app; ``model`` is shown in the digits part of every new tab."""
-    caps = caps or Caps()
-    sessions = Sessions(caps, model)
-
-    def session_of(request: Request) -> Session:
-        return sessions.get(request.path_params["session"])
-
-    async def options(request: Request) -> JSONResponse:
-        return JSONResponse(
-            {
-                "playground": asdict(forms.PlaygroundConfig()),
-                "digits": asdict(forms.DigitsConfig()),
-                "datasets": ["xor", "circles", "spirals", "gaussians"],
-                "activations": list(forms.ACTIVATIONS),
-                "outputs": list(forms.OUTPUTS),
-                "initializers": ["default", *INITIALIZERS],
-                "optimizers": list(OPTIMIZERS),
-                "presets": list(forms.PRESETS),
-                "experiments": catalogue(),
-                "caps": asdict(caps),
-            }
-        )
-
-    async def playground(request: Request) -> JSONResponse:
-        session, form = session_of(request), await form_of(request)
-        config = forms.playground(form, caps)
-        await run_in_threadpool(session.set_playground, config)
-        return JSONResponse({"config": asdict(config)})
-
-    async def control(request: Request) -> JSONResponse:
-        session = session_of(request)
-        await run_in_threadpool(session.control, request.path_params["action"])
-        return JSONResponse({"done": request.path_params["action"]})
-
-    async def digits(request: Request) -> JSONResponse:
-        session, form = session_of(request), await form_of(request)
-        config = forms.digits(form, caps)
-        await run_in_threadpool(session.train_digits, config)
-        return JSONResponse({"config": asdict(config)})
-
-    async def stop_digits(request: Request) -> JSONResponse:
-        await run_in_threadpool(session_of(request).stop_digits)
-        return JSONResponse({"done": "stop"})
-
-    async def upload(request: Request) -> JSONResponse:
-        session = session_of(request)
-        body = await request.body()
-        if len(body) > caps.upload_bytes:
-            return bad_request(f"the file is over {caps.upload_bytes // 2**20} MB", "model", 413)
-        network = await run_in_threadpool(read_model, body, caps)
-        await run_in_threadpool(session.use_model, network)
-        return JSONResponse({"summary": network.summary()})
-
-    async def probe(request: Request) -> JSONResponse:
-        session, form = session_of(request), await form_of(request)
-        if session.digits is None:
-            raise FormError("model", "train a network or load a model first")
-        label = forms.label(form)
-        x = decode_drawing(data_url_bytes(form.get("image"), caps))
-        return JSONResponse(await run_in_threadpool(session.digits.probe, x, label))
-
-    async def lab(request: Request) -> JSONResponse:
-        session, form = session_of(request), await form_of(request)
-        name, quick = forms.experiment(form)
-        await run_in_threadpool(session.run_experiment, name, quick)
-        return JSONResponse({"started": name})
-
-    async def lab_figure(request: Request) -> Response:
-        session = session_of(request)
-        name = request.path_params["name"]
-        if session.lab is None or session.lab.name != name or not session.lab.figure.exists():
-            return bad_request(f"no figure of {name!r} yet: run it first", "name", 404)
-        return FileResponse(session.lab.figure, media_type="image/png")
-
-    async def code(request: Request) -> PlainTextResponse:
-        part = session_of(request).part(request.path_params["part"])
-        with part.latest.use() as snapshot:
-            epochs = max(snapshot.epochs, 1)
-        if part.config is None:
-            raise FormError("part", "this model was loaded from a file: there is no code for it")
-        if isinstance(part.config, forms.PlaygroundConfig):
-            return PlainTextResponse(codegen.playground_script(part.config, epochs))
-        return PlainTextResponse(codegen.digits_script(part.config, epochs))
-
-    async def export(request: Request) -> Response:
-        name, what = request.path_params["part"], request.path_params["file"]
-        part = session_of(request).part(name)
-        if what == "history.csv":
-            with part.latest.use() as snapshot:
-                text = snapshot.history_csv
-            if not text:
-                raise FormError("part", "no epoch has finished yet")
-            return attachment(text.encode(), f"{name}-history.csv", "text/csv")
-        if what == "model.npz":
-            with part.latest.use() as snapshot:
-                data = await run_in_threadpool(model_bytes, snapshot.network)
-            return attachment(data, f"{name}-model.npz", "application/octet-stream")
-        raise FormError("file", f"unknown file {what!r}; known: model.npz, history.csv")
-
-    async def stream(websocket: WebSocket) -> None:
-        await websocket.accept()
-        try:
-            session = sessions.open(asyncio.get_running_loop())
-        except Busy as err:
-            await websocket.send_json({"type": "error", "error": str(err)})
-            await websocket.close(code=1013)
-            return
-        sender = asyncio.create_task(pump(websocket, session))
-        try:
-            while True:
-                await websocket.receive_text()  # the page only listens; this waits for it to go
-        except WebSocketDisconnect:
-            pass
-        finally:
-            sender.cancel()
-            await run_in_threadpool(sessions.close, session.id)
+    sessions = Sessions(caps or Caps(), model)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
         yield
         await run_in_threadpool(sessions.close_all)
 
-    api = "/api/{session}"
-    routes = [
-        Route("/api/options", options),
-        Route(f"{api}/playground", playground, methods=["POST"]),
-        Route(f"{api}/playground/{{action}}", control, methods=["POST"]),
-        Route(f"{api}/digits", digits, methods=["POST"]),
-        Route(f"{api}/digits/stop", stop_digits, methods=["POST"]),
-        Route(f"{api}/digits/model", upload, methods=["POST"]),
-        Route(f"{api}/digits/probe", probe, methods=["POST"]),
-        Route(f"{api}/lab", lab, methods=["POST"]),
-        Route(f"{api}/lab/{{name}}.png", lab_figure),
-        Route(f"{api}/code/{{part}}", code),
-        Route(f"{api}/export/{{part}}/{{file}}", export),
-        WebSocketRoute("/ws", stream),
-        Mount("/", StaticFiles(directory=str(STATIC), html=True)),
-    ]
     handlers = {
         FormError: lambda request, err: bad_request(err.message, err.field),
         LookupError: lambda request, err: bad_request(str(err.args[0]), "session", 404),
     }
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)
+    app = Starlette(routes=ROUTES, exception_handlers=handlers, lifespan=lifespan)
     app.state.sessions = sessions
     return app
 
