@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable
 from typing import Any, NoReturn
 
@@ -89,3 +90,16 @@ def load_data(args: argparse.Namespace, **kwargs: Any) -> datasets.Dataset:
     if data.scaled_pixels:
         print(f"note: {args.dataset} holds 8-bit pixel values (0-255); scaled them to [0, 1]")
     return data
+
+
+def with_extra(module: str, extra: str, what: str) -> Any:
+    """``deltaprop.MODULE``, which needs an optional extra, or an error saying how to get it.
+
+    Imported only by the command that needs it, so the other commands work without it.
+    """
+    try:
+        return importlib.import_module(f"deltaprop.{module}")
+    except ImportError as err:
+        raise ImportError(
+            f'{what} needs its extra: pip install "deltaprop[{extra}]" ({err})'
+        ) from None

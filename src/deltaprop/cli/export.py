@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
 
 from ..serialization import load
+from .common import with_extra
 
 
 def add_parser(sub: Any) -> None:
@@ -21,12 +21,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Export the model and say where it went."""
     network = load(args.model)
-    try:  # onnx is an optional extra, imported only for this command
-        onnx_module = importlib.import_module("deltaprop.onnx")
-    except ImportError as err:
-        raise ImportError(
-            f'ONNX export needs its extra: pip install "deltaprop[onnx]" ({err})'
-        ) from None
+    onnx_module = with_extra("onnx", "onnx", "ONNX export")
     classes = args.classes.split(",") if args.classes else None
     onnx_module.export(network, args.out, classes=classes)
     print(f"wrote {args.out} (opset {onnx_module.OPSET}, input 'input', output 'output')")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
 
 from ..serialization import load
+from .common import with_extra
 
 
 def add_parser(sub: Any) -> None:
@@ -25,14 +25,9 @@ def run(args: argparse.Namespace) -> int:
     """Start the studio and serve it until Ctrl-C."""
     if args.port is not None and not 0 < args.port < 65536:
         raise ValueError(f"--port must be from 1 to 65535, got {args.port}")
-    try:  # the studio's web stack is an optional extra, imported only for this command
-        studio = importlib.import_module("deltaprop.studio")
-    except ImportError as err:
-        raise ImportError(
-            f'the studio needs its extra: pip install "deltaprop[studio]" ({err})'
-        ) from None
+    studio = with_extra("studio", "studio", "the studio")
     model = load(args.model) if args.model else None
     if model is not None:
-        importlib.import_module("deltaprop.studio.digits").check_digit_model(model)
+        studio.digits.check_digit_model(model)
     studio.serve(args.host, args.port, open_browser=not args.no_browser, model=model)
     return 0

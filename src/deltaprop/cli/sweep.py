@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from typing import Any
 
-from .common import EXIT_INTERRUPTED
+from .common import EXIT_INTERRUPTED, with_extra
 
 
 def add_parser(sub: Any) -> None:
@@ -45,12 +44,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sweep; Ctrl-C keeps the finished trials."""
-    try:  # Dask is an optional extra, imported only for this command
-        sweep = importlib.import_module("deltaprop.sweep")
-    except ImportError as err:
-        raise ImportError(
-            f'sweeps need their extra: pip install "deltaprop[sweep]" ({err})'
-        ) from None
+    sweep = with_extra("sweep", "sweep", "a sweep")
     try:
         grid = sweep.parse_grid(args.grid)
         fixed = [*args.train_flags, "--seed", str(args.sweep_seed)]
