@@ -441,6 +441,13 @@ def replace_section(report: str, section: list[str]) -> str:
     return "\n".join([*lines[:start], *section[:-1], *lines[end:]]) + "\n"
 
 
+def write_section(out: Path, section: list[str]) -> None:
+    """Put ``section`` into the report at ``out`` (made if missing), and print it."""
+    report = out.read_text() if out.exists() else "# Benchmark results\n"
+    out.write_text(replace_section(report, section))
+    print("\n".join(section))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smoke test in well under a minute")

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bench.run import machine, replace_section
+from bench.run import machine, write_section
 from deltaprop.datasets import load_mnist_sample
 from deltaprop.studio.digits import Digits, decode_drawing
 from deltaprop.studio.forms import Caps, DigitsConfig, PlaygroundConfig, playground
@@ -117,9 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "watch; these figures are what the server can do without that pacing.",
         "",
     ]
-    report = args.out.read_text() if args.out.exists() else "# Benchmark results\n"
-    args.out.write_text(replace_section(report, section))
-    print("\n".join(section))
+    write_section(args.out, section)
     return 0
 
 

@@ -13,17 +13,14 @@ start included), and rewrites the "Sweep" section of RESULTS.md. Target: >= 1.8x
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.run import machine, replace_section
-from deltaprop.sweep import ONE_THREAD, sweep, trials
+from bench.run import machine, write_section
+from deltaprop.sweep import sweep, train, trials
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 GRID = {"eta": ["0.02", "0.05", "0.1", "0.2"], "hidden": ["30", "100"]}
@@ -32,21 +29,7 @@ GRID = {"eta": ["0.02", "0.05", "0.1", "0.2"], "hidden": ["30", "100"]}
 def serial(folder: Path, fixed: list[str]) -> float:
     start = time.perf_counter()
     for trial in trials(GRID, fixed):
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "deltaprop",
-                "train",
-                *trial.argv,
-                "--out",
-                str(folder / trial.id),
-                "--no-progress",
-            ],
-            check=True,
-            capture_output=True,
-            env={**os.environ, **ONE_THREAD},
-        )
+        train(trial, folder / trial.id).check_returncode()
     return time.perf_counter() - start
 
 
@@ -103,9 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         "| | |",
         "",
     ]
-    report = args.out.read_text() if args.out.exists() else "# Benchmark results\n"
-    args.out.write_text(replace_section(report, section))
-    print("\n".join(section))
+    write_section(args.out, section)
     return 0
 
 

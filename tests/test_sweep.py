@@ -18,7 +18,7 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from deltaprop import load  # noqa: E402
-from deltaprop.sweep import ONE_THREAD, SweepError, parse_grid, sweep, trials  # noqa: E402
+from deltaprop.sweep import SweepError, parse_grid, sweep, train, trials  # noqa: E402
 
 FIXED = ["--epochs", "1", "--seed", "0"]
 
@@ -37,21 +37,7 @@ def cluster():
 
 def alone(trial, folder: Path) -> Path:
     """The trial run as plain ``deltaprop train`` (one BLAS thread, as in the sweep)."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deltaprop",
-            "train",
-            *trial.argv,
-            "--out",
-            str(folder),
-            "--no-progress",
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, **ONE_THREAD},
-    )
+    train(trial, folder).check_returncode()
     return folder
 
 

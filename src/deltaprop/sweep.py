@@ -132,6 +132,17 @@ def _check(train: Any, argv: Sequence[str], params: dict[str, str]) -> None:
         raise SweepError(f"trial {params}: {err}") from None
 
 
+def train(trial: Trial, folder: Path) -> subprocess.CompletedProcess[str]:
+    """Run the trial's ``deltaprop train`` command into ``folder``, BLAS on one thread."""
+    command = [sys.executable, "-m", "deltaprop", "train", *trial.argv, "--out", str(folder)]
+    return subprocess.run(
+        [*command, "--no-progress"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ONE_THREAD},
+    )
+
+
 def run_trial(trial: Trial, out: str) -> dict[str, Any]:
     """Run one trial as ``deltaprop train`` (on a worker); return its result record."""
     final = Path(out) / "trials" / trial.id
@@ -139,21 +150,7 @@ def run_trial(trial: Trial, out: str) -> dict[str, Any]:
         return json.loads((final / "result.json").read_text())
     work = final.with_name(f".{trial.id}.{uuid.uuid4().hex[:8]}")
     start = time.perf_counter()
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "deltaprop",
-            "train",
-            *trial.argv,
-            "--out",
-            str(work),
-            "--no-progress",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **ONE_THREAD},
-    )
+    done = train(trial, work)
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
         "id": trial.id,
