@@ -4,7 +4,7 @@ Forward propagation, backpropagation of the errors δ, and gradient descent, wri
 way the lecture notes derive them.
 """
 
-from . import costs, datasets, initializers, metrics, optimizers, schedules, training
+from . import costs, datasets, initializers, metrics, optimizers, parallel, schedules, training
 from .archive import ModelFileError
 from .costs import CrossEntropy, LogLikelihood, Quadratic
 from .gradcheck import GradCheckResult, gradcheck, gradcheck_layer
@@ -21,6 +21,7 @@ from .layers import (
 )
 from .network import Network
 from .optimizers import SGD, Adam, AverageMomentum, Momentum, Nesterov
+from .parallel import get_num_threads, set_num_threads
 from .schedules import ExponentialDecay, StepDecay
 from .serialization import load, save
 from .training import (
@@ -69,6 +70,7 @@ __all__ = [
     "costs",
     "datasets",
     "fit",
+    "get_num_threads",
     "gradcheck",
     "gradcheck_layer",
     "initializers",
@@ -76,7 +78,9 @@ __all__ = [
     "load_checkpoint",
     "metrics",
     "optimizers",
+    "parallel",
     "save",
     "schedules",
+    "set_num_threads",
     "training",
 ]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from typing import Any, TypeVar
 
 import numpy as np
 
-from . import costs, training
+from . import costs, parallel, training
 from .backend import Array, resolve_dtype, to_numpy
 from .jupyter import table
 from .layers import LAYERS, Activation, Layer
@@ -17,6 +18,8 @@ from .results import BatchResult, Evaluation
 from .spec import chain_shapes, dense_stack
 from .table import format_table
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
+
+T = TypeVar("T")
 
 
 class Network:
@@ -144,11 +147,21 @@ class Network:
         """
         x = self.inputs(X)
         index = range(len(self.layers))[layer]
-        parts = [
-            to_numpy(self._forward(x[lo : lo + chunk], upto=index))
-            for lo in range(0, len(x), chunk)
-        ]
-        return np.concatenate(parts)
+        return np.concatenate(self._map_chunks(len(x), chunk, self._forward_part, x, index))
+
+    def _forward_part(self, x: Array, upto: int, part: slice) -> np.ndarray:
+        """The activations of layer ``upto`` for the rows ``part`` of a checked ``x``."""
+        return to_numpy(self._forward(x[part], upto=upto))
+
+    def _map_chunks(self, rows: int, chunk: int, work: Callable[..., T], *args: Any) -> list[T]:
+        """``work(*args, part)`` over ``range(rows)`` in parts, in order.
+
+        ``work`` is a method of this network: each thread runs it on its own replica
+        (:func:`deltaprop.parallel.map_rows`).
+        """
+        k = self.threads_for(min(chunk, rows), training=False)
+        workers = [work, *(getattr(self.replica(), work.__name__) for _ in range(k - 1))]
+        return parallel.map_rows(rows, chunk, [partial(w, *args) for w in workers])
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return the outputs (class probabilities for a softmax or sigmoid output)."""
@@ -206,15 +219,19 @@ class Network:
         t = self.targets(y, len(x))
         lmbda = check_non_negative(lmbda, "lmbda")
         labels = labels_of(t)
-        total, correct = 0.0, 0
-        for lo in range(0, len(x), chunk):
-            xc, tc = x[lo : lo + chunk], t[lo : lo + chunk]
-            a = self._forward(xc, training)
-            total += self._cost_of(self._output(a), tc) * len(xc)
-            if labels is not None:
-                correct += int((_classes(to_numpy(a)) == labels[lo : lo + chunk]).sum())
-        cost = total / len(x) + self._l2_term(lmbda, n or len(x))
+        scores = self._map_chunks(len(x), chunk, self._score_part, x, t, labels, training)
+        cost = sum(c for c, _ in scores) / len(x) + self._l2_term(lmbda, n or len(x))
+        correct = sum(h for _, h in scores)
         return Evaluation(cost, correct / len(x) if labels is not None else None)
+
+    def _score_part(
+        self, x: Array, t: Array, labels: np.ndarray | None, training: bool, part: slice
+    ) -> tuple[float, int]:
+        """(total data cost, examples classified correctly) of the rows ``part``."""
+        a = self._forward(x[part], training)
+        cost = self._cost_of(self._output(a), t[part]) * len(a)
+        hits = 0 if labels is None else int((_classes(to_numpy(a)) == labels[part]).sum())
+        return cost, hits
 
     def cost(self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None) -> float:
         """C = C₀ + λ/(2n) Σ w², the cost that training minimises.
@@ -347,6 +364,38 @@ class Network:
         for i, layer in enumerate(self.layers):
             for key, param in layer.params.items():
                 yield f"layers.{i}.{key}", param, layer.grads[key]
+
+    # -- threads --------------------------------------------------------------------------
+
+    @property
+    def flops(self) -> int:
+        """Multiply-adds of one example's forward pass (the products; 0 if shapes are unknown)."""
+        total, shape = 0, self.input_shape
+        if shape is None:
+            return 0
+        for layer in self.layers:
+            total += layer.flops(shape)
+            shape = layer.output_shape(shape)
+        return total
+
+    def threads_for(self, rows: int, *, training: bool) -> int:
+        """How many threads a batch of ``rows`` gets (:func:`deltaprop.parallel.shards_for`).
+
+        Training counts three passes' work (forward, δ, parameter gradients). A network with a
+        layer that cannot run in shards (Dropout) uses one thread.
+        """
+        if not all(layer.shardable for layer in self.layers):
+            return 1
+        return parallel.shards_for(self.flops * rows * (3 if training else 1), rows)
+
+    def replica(self) -> Network:
+        """A network sharing this one's parameters, with its own gradients and layer caches.
+
+        Shards of a batch run through replicas on parallel threads (:mod:`deltaprop.parallel`).
+        """
+        twin = copy.copy(self)
+        twin.layers = [layer.replica() for layer in self.layers]
+        return twin
 
     # -- training -------------------------------------------------------------------------
 

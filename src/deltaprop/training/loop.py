@@ -30,6 +30,7 @@ from .checkpoint import Checkpoint
 from .events import Callback, TrainingEvent
 from .history import History
 from .protocol import Trainable
+from .shards import ShardedStep
 
 Augmenter = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
@@ -205,9 +206,10 @@ def run(
 ) -> None:
     """Run the loop on checked data; callbacks hear of each step.
 
-    For each epoch, for each mini-batch: gather it, backpropagate, check for divergence,
-    update. Ctrl-C ends the run after recording why in the History (callbacks' ``on_train_end``
-    still runs, so a checkpoint can say where to resume).
+    For each epoch, for each mini-batch: gather it, backpropagate (split over threads when
+    it is large enough, :class:`ShardedStep`), check for divergence, update. Ctrl-C ends the
+    run after recording why in the History (callbacks' ``on_train_end`` still runs, so a
+    checkpoint can say where to resume).
     """
     network, opt = event.network, event.optimizer
     for callback in callbacks:
@@ -215,7 +217,10 @@ def run(
     triples = list(network.trainable_parameters())
     batch_callbacks = [cb for cb in callbacks if cb.uses_batch_end]
     # Overflow warnings would only announce what the divergence check reports clearly.
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with (
+        np.errstate(over="ignore", invalid="ignore", divide="ignore"),
+        ShardedStep(network, batch_size) as train_step,
+    ):
         try:
             for epoch in range(event.epoch + 1, event.epochs + 1):
                 event.epoch = epoch
@@ -224,7 +229,7 @@ def run(
                 batches = _batches(x, t, batch_size, event.rng, shuffle, augment)
                 for batch, (xb, tb) in enumerate(batches, start=1):
                     event.batch = batch
-                    step = network.train_step(xb, tb, lmbda=lmbda, n=event.n)
+                    step = train_step(xb, tb, lmbda=lmbda, n=event.n)
                     if not step.finite:
                         raise DivergenceError(event.epoch, event.batch, step.cost(), opt.eta)
                     opt.step(triples)

@@ -58,6 +58,12 @@ class Trainable(Protocol):
     def trainable_parameters(self) -> Iterator[tuple[str, Array, Array]]:
         """(name, parameter, gradient) of the parameters that training updates."""
 
+    def threads_for(self, rows: int, *, training: bool) -> int:
+        """How many threads a batch of ``rows`` examples should be split over."""
+
+    def replica(self) -> Trainable:
+        """A copy sharing the parameters, with its own gradients, to run a shard of a batch."""
+
     def get_config(self) -> dict[str, Any]:
         """The architecture as JSON-ready data."""
 

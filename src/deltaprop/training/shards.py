@@ -1,0 +1,80 @@
+"""Backpropagation of a mini-batch in shards on several threads (data parallelism).
+
+See :mod:`deltaprop.parallel` for when a batch is split and how many threads there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .. import parallel
+from ..backend import Array
+from .protocol import StepResult, Trainable
+
+
+class ShardedResult:
+    """The :class:`StepResult` of a split batch: finite if every shard is; the weighted cost."""
+
+    def __init__(self, results: Sequence[StepResult], weights: Sequence[float]) -> None:
+        self.results, self.weights = results, weights
+
+    @property
+    def finite(self) -> bool:
+        return all(result.finite for result in self.results)
+
+    def cost(self) -> float:
+        return sum(w * result.cost() for w, result in zip(self.weights, self.results, strict=True))
+
+
+class ShardedStep:
+    """Called like ``network.train_step``: each batch is split over the threads, one shard each.
+
+    ∂C/∂θ = Σᵢ (mᵢ/m) ∂Cᵢ/∂θ: the mean cost of a batch of m rows is the size-weighted mean of
+    its shards' mean costs (mᵢ rows each), and so is its gradient. The L2 term λ/n·w, which
+    every shard adds, comes through once because the weights sum to 1. Shard 0 runs on the
+    network itself, the others on replicas sharing its parameters (``Network.replica``), so
+    after a step the network's gradients hold the whole batch's, ready for the optimiser.
+
+    Use as a context manager around the epochs: the threads live that long.
+    """
+
+    def __init__(self, network: Trainable, batch_size: int) -> None:
+        self.network = network
+        self.threads = network.threads_for(batch_size, training=True)
+        self._pool: parallel.Pool | None = None
+        self._nets: list[Trainable] = [network]
+        self._grads: list[list[Array]] = []
+
+    def __enter__(self) -> ShardedStep:
+        if self.threads > 1:
+            self._pool = parallel.Pool(self.threads).__enter__()
+            self._nets += [self.network.replica() for _ in range(self.threads - 1)]
+            self._grads = [[g for _, _, g in net.trainable_parameters()] for net in self._nets]
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(*exc)
+            self._pool = None
+
+    def __call__(self, x: Array, t: Array, *, lmbda: float, n: int) -> StepResult:
+        rows = len(x)
+        k = min(self.threads, rows)
+        if k == 1 or self._pool is None:
+            return self.network.train_step(x, t, lmbda=lmbda, n=n)
+        shards = parallel.split(rows, k)
+
+        def backprop(job: tuple[Trainable, slice]) -> StepResult:
+            net, part = job
+            return net.train_step(x[part], t[part], lmbda=lmbda, n=n)
+
+        results = self._pool.map(backprop, list(zip(self._nets, shards, strict=False)))
+        weights = [(part.stop - part.start) / rows for part in shards]
+        for grads in zip(*self._grads[:k], strict=True):
+            total = grads[0]
+            total *= weights[0]
+            for g, w in zip(grads[1:], weights[1:], strict=True):
+                g *= w
+                total += g
+        return ShardedResult(results, weights)
