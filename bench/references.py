@@ -9,6 +9,7 @@ in float32 with the same architecture, batch size, learning rate and momentum.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import time
 import warnings
@@ -33,7 +34,9 @@ class Case:
     batch: int = 32
     momentum: float = 0.0
     eta: float = 0.1
-    references: tuple[str, ...] = field(default=("torch", "sklearn", "numpy", "per-example"))
+    references: tuple[str, ...] = field(
+        default=("torch", "torch.compile", "jax", "sklearn", "numpy", "per-example")
+    )
 
     @property
     def n_params(self) -> int:
@@ -263,6 +266,37 @@ class TorchTrainer:
                 self.model(Xt[lo : lo + batch])
 
 
+class CompiledTorchTrainer(TorchTrainer):
+    """The same model through ``torch.compile`` (Inductor's C++ kernels on CPU).
+
+    ``dynamic=False``: the last, smaller batch of an epoch gets its own compiled graph
+    (compiled during the warm-up) instead of one graph for every shape.
+    """
+
+    def __init__(self, case: Case, seed: int = 0) -> None:
+        super().__init__(case, seed)
+        self.model = self.torch.compile(self.model, dynamic=False)
+
+
+# -- deltaprop held to one thread, next to itself on more ----------------------------------
+
+
+class OneThreadDeltapropTrainer(DeltapropTrainer):
+    """deltaprop with BLAS, and so deltaprop itself, held to one thread (the scaling reference)."""
+
+    def epoch(self, X: np.ndarray, y: np.ndarray) -> float:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            return super().epoch(X, y)
+
+    def forward(self, X: np.ndarray, batch: int) -> None:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(1):
+            super().forward(X, batch)
+
+
 # -- scikit-learn ------------------------------------------------------------------------------
 
 
@@ -303,6 +337,8 @@ class SklearnTrainer:
 
 TRAINERS = {
     "deltaprop": DeltapropTrainer,
+    "deltaprop, 1 thread": OneThreadDeltapropTrainer,
+    "torch.compile": CompiledTorchTrainer,
     "numpy": NumpyTrainer,
     "per-example": PerExampleTrainer,
     "torch": TorchTrainer,
@@ -311,12 +347,6 @@ TRAINERS = {
 
 
 def available(name: str) -> bool:
-    """Whether a reference's library is installed."""
-    module = {"torch": "torch", "sklearn": "sklearn"}.get(name)
-    if module is None:
-        return True
-    try:
-        __import__(module)
-    except ImportError:
-        return False
-    return True
+    """Whether a reference's library is installed (without importing it)."""
+    module = {"torch": "torch", "torch.compile": "torch", "sklearn": "sklearn", "jax": "jax"}
+    return module.get(name) is None or importlib.util.find_spec(module[name]) is not None

@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,12 +32,15 @@ if __package__ in (None, ""):  # run as a script: python bench/run.py
     __package__ = "bench"
 
 import deltaprop
+from bench.growth import growth_section
+from bench.measure import matmul_peak, measure, ratio_text, references, threads
 from bench.references import TRAINERS, Case, DeltapropTrainer, available
 from deltaprop import datasets
 
 HERE = Path(__file__).resolve().parent
 
 MLP = dict(kind="mlp", sizes=(784, 100, 10), activation="sigmoid")
+COMPILED = ("torch", "torch.compile", "jax")  # eager PyTorch and the two compiled peers
 CASES = [
     Case("784-100-10 sigmoid, batch 10, SGD", batch=10, **MLP),
     Case("784-100-10 sigmoid, batch 10, momentum", batch=10, momentum=0.9, **MLP),
@@ -54,7 +56,7 @@ CASES = [
         batch=32,
         momentum=0.9,
         eta=0.05,
-        references=("torch", "sklearn", "numpy"),
+        references=("torch", "torch.compile", "jax", "sklearn", "numpy"),
     ),
     Case(
         "LeNet-style CNN, batch 10, momentum",
@@ -62,7 +64,7 @@ CASES = [
         batch=10,
         momentum=0.9,
         eta=0.01,
-        references=("torch",),
+        references=COMPILED,
     ),
     Case(
         "LeNet-style CNN, batch 64, momentum",
@@ -70,7 +72,7 @@ CASES = [
         batch=64,
         momentum=0.9,
         eta=0.05,
-        references=("torch",),
+        references=COMPILED,
     ),
 ]
 INFERENCE = [
@@ -82,72 +84,6 @@ INFERENCE = [
     ),
     Case("LeNet-style CNN, inference, batch 1000", kind="cnn", batch=1000, references=("torch",)),
 ]
-
-
-@contextlib.contextmanager
-def threads(n: int) -> Iterator[None]:
-    """Run with ``n`` BLAS threads (NumPy, via threadpoolctl) and ``n`` torch threads."""
-    from threadpoolctl import threadpool_limits
-
-    if available("torch"):
-        import torch
-
-        before = torch.get_num_threads()
-        torch.set_num_threads(n)
-    with threadpool_limits(n):
-        yield
-    if available("torch"):
-        torch.set_num_threads(before)
-
-
-def matmul_peak(size: int = 2048, repeats: int = 3) -> float:
-    """GFLOP/s of a float32 size³ matrix product, the best of a few."""
-    rng = np.random.default_rng(0)
-    a, b = rng.random((size, size), np.float32), rng.random((size, size), np.float32)
-    a @ b
-    best = min(_timed(lambda: a @ b) for _ in range(repeats))
-    return 2 * size**3 / best / 1e9
-
-
-def _timed(fn: Any) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def measure(
-    case: Case, X: np.ndarray, y: np.ndarray, n: int, repeats: int, train: bool = True
-) -> dict[str, list[float]]:
-    """Images/s of deltaprop and each available reference, taking turns, ``repeats`` rounds."""
-    names = ["deltaprop"] + [r for r in case.references if available(r)]
-    if not train:
-        names = [r for r in names if r not in ("sklearn", "per-example")]
-    trainers = {name: TRAINERS[name](case) for name in names}
-    counts = {
-        name: (max(case.batch * 5, n // 10) if name == "per-example" else n) for name in names
-    }
-    for trainer in trainers.values():  # warm-up: first calls allocate and load code
-        if train:
-            trainer.epoch(X[: case.batch * 5], y[: case.batch * 5])
-        else:
-            trainer.forward(X[: case.batch], case.batch)
-    result: dict[str, list[float]] = {name: [] for name in names}
-    for _ in range(repeats):
-        for name, trainer in trainers.items():
-            k = counts[name]
-            if train:
-                seconds = trainer.epoch(X[:k], y[:k])
-            else:
-                seconds = _timed(lambda t=trainer, k=k: t.forward(X[:k], case.batch))
-            result[name].append(k / seconds)
-    return result
-
-
-def ratio_text(ours: list[float], theirs: list[float]) -> str:
-    """Median and range of the per-round ratios ours/theirs."""
-    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
-    med = statistics.median(ratios)
-    return f"**{med:.2f}x** ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
 def memory_child(impl: str) -> None:
@@ -273,6 +209,10 @@ def machine() -> dict[str, str]:
         import torch
 
         versions += f", PyTorch {torch.__version__}"
+    if available("jax"):
+        from importlib.metadata import version
+
+        versions += f", JAX {version('jax')}"
     if available("sklearn"):
         import sklearn
 
@@ -316,9 +256,8 @@ def run(args: argparse.Namespace) -> str:
             ]
             for case in _selected(CASES[:3] + CASES[-1:] if quick else CASES, args.only):
                 n = cnn_n if case.kind == "cnn" else mlp_n
-                res = measure(case, X, y, n, args.repeats)
-                ours = res.pop("deltaprop")
-                lines += _rows(case.name, ours, res)
+                rows, ours = _case_rows(case, X, y, n, args, n_threads)
+                lines += rows
                 if case.batch == 128 and not case.momentum:
                     flops = 6 * case.n_params * statistics.median(ours) / 1e9
                     lines.append(
@@ -328,17 +267,11 @@ def run(args: argparse.Namespace) -> str:
                     )
             for case in _selected(INFERENCE, args.only):
                 n = 2000 if quick else 10000
-                res = measure(
-                    case,
-                    data.test[0] if len(data.test[0]) >= n else X,
-                    y,
-                    n,
-                    args.repeats,
-                    train=False,
-                )
-                ours = res.pop("deltaprop")
-                lines += _rows(case.name, ours, res)
+                inputs = data.test[0] if len(data.test[0]) >= n else X
+                lines += _case_rows(case, inputs, y, n, args, n_threads, train=False)[0]
             lines.append("")
+            if not quick and args.only is None:
+                lines += growth_section(X, y, max(3, args.repeats - 2), n_threads, peak)
     if not quick and args.only is None:
         lines += _extras(data, args)
     return "\n".join(lines) + "\n"
@@ -356,16 +289,37 @@ def _has_fashion() -> bool:
     return True
 
 
-def _rows(name: str, ours: list[float], refs: dict[str, list[float]]) -> list[str]:
+def _rows(
+    name: str, ours: list[float], refs: dict[str, list[float]], skipped: list[str]
+) -> list[str]:
     rows = []
     for ref, theirs in refs.items():
         rows.append(
             f"| {name} | {statistics.median(ours):,.0f} | {ref} | "
             f"{statistics.median(theirs):,.0f} | {ratio_text(ours, theirs)} |"
         )
-    if not refs:
-        rows.append(f"| {name} | {statistics.median(ours):,.0f} | (no reference installed) | | |")
+    for ref in skipped:
+        rows.append(
+            f"| {name} | {statistics.median(ours):,.0f} | {ref} | not installed | skipped |"
+        )
     return rows
+
+
+def _case_rows(
+    case: Case,
+    X: np.ndarray,
+    y: np.ndarray,
+    n: int,
+    args: argparse.Namespace,
+    n_threads: int,
+    train: bool = True,
+) -> tuple[list[str], list[float]]:
+    """Measure one case against its references; its report rows and deltaprop's images/s."""
+    names = references(case, n_threads, args.quick, train)
+    present = [r for r in names if available(r)]
+    res = measure(case, X, y, n, args.repeats, present, n_threads, train)
+    ours = res.pop("deltaprop")
+    return _rows(case.name, ours, res, [r for r in names if r not in present]), ours
 
 
 def _extras(data: datasets.Dataset, args: argparse.Namespace) -> list[str]:

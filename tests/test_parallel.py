@@ -109,3 +109,14 @@ def test_workers_use_the_callers_numpy_error_settings():
         with np.errstate(over="ignore"):
             out = pool.map(lambda v: v * np.float32(10), [np.float32(1), big])
         assert np.isinf(out[1])
+
+
+def test_overlapping_pools_share_the_blas_limit_and_the_last_restores_it():
+    # Pools of fits running side by side (e.g. two studio sessions) overlap like this.
+    with threadpool_limits(2):
+        first = parallel.Pool(2).__enter__()
+        second = parallel.Pool(2).__enter__()
+        first.__exit__(None, None, None)
+        assert set(blas_threads()) == {1}  # the second still runs
+        second.__exit__(None, None, None)
+        assert set(blas_threads()) == {2}

@@ -23,7 +23,7 @@ import itertools
 import os
 import queue
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -103,6 +103,33 @@ def split(rows: int, shards: int) -> list[slice]:
     return [slice(lo, hi) for lo, hi in itertools.pairwise(edges)]
 
 
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limit: Any = None
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """Hold BLAS to one thread while any pool runs (pools in several threads share the limit).
+
+    The limit is process-wide, so the first pool sets it and the last one restores it; a
+    pool that restored it while another still ran would leave that one oversubscribed.
+    """
+    global _blas_users, _blas_limit
+    with _blas_lock:
+        _blas_users += 1
+        if _blas_users == 1 and _blas() is not None:
+            _blas_limit = _blas().limit(limits=1)
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_limit is not None:
+                _blas_limit.restore_original_limits()
+                _blas_limit = None
+
+
 class Pool:
     """``size`` threads, the caller's among them, that run one function over a few items.
 
@@ -119,9 +146,7 @@ class Pool:
 
     def __enter__(self) -> Pool:
         if self.size > 1:
-            blas = _blas()
-            if blas is not None:
-                self._stack.enter_context(blas.limit(limits=1))
+            self._stack.enter_context(_one_blas_thread())
         for i in range(self.size - 1):
             inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
             thread = threading.Thread(
