@@ -45,6 +45,11 @@ def _timed(fn: Any) -> float:
     return time.perf_counter() - start
 
 
+SETTLE = 0.25
+"""Seconds of rest before each timed run: thread pools of the previous trainer (OpenBLAS's,
+OpenMP's, XLA's, another process's) spin a while after their work and would otherwise take
+a core from the next one."""
+
 # The cases whose 2-thread run is compared with deltaprop's own 1-thread run (scaling).
 SCALING = (
     "784-100-10 sigmoid, batch 128, SGD",
@@ -99,6 +104,7 @@ def measure(
         result: dict[str, list[float]] = {name: [] for name in names}
         for _ in range(repeats):
             for name, trainer in trainers.items():
+                time.sleep(SETTLE)
                 k = counts[name]
                 if train:
                     seconds = trainer.epoch(X[:k], y[:k])

@@ -275,6 +275,9 @@ class CompiledTorchTrainer(TorchTrainer):
 
     def __init__(self, case: Case, seed: int = 0) -> None:
         super().__init__(case, seed)
+        # Each case compiles the same Sequential code again: start from an empty cache, or
+        # after a few cases Dynamo reaches its recompile limit and silently runs eager.
+        self.torch._dynamo.reset()
         self.model = self.torch.compile(self.model, dynamic=False)
 
 

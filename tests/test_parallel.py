@@ -54,12 +54,20 @@ def test_a_bad_thread_count_is_refused(bad):
 def test_shards_grow_with_the_work_up_to_the_threads_and_the_rows(monkeypatch):
     monkeypatch.setattr(parallel, "MIN_SHARD_WORK", 100)
     parallel.set_num_threads(4)
-    assert parallel.shards_for(99, rows=64) == 1
-    assert parallel.shards_for(250, rows=64) == 2
-    assert parallel.shards_for(10_000, rows=64) == 4
-    assert parallel.shards_for(10_000, rows=3) == 3
+    assert parallel.shards_for(99, 99, rows=64) == 1
+    assert parallel.shards_for(250, 250, rows=64) == 2
+    assert parallel.shards_for(10_000, 10_000, rows=64) == 4
+    assert parallel.shards_for(10_000, 10_000, rows=3) == 3
     parallel.set_num_threads(1)
-    assert parallel.shards_for(10_000, rows=64) == 1
+    assert parallel.shards_for(10_000, 10_000, rows=64) == 1
+
+
+def test_work_that_is_mostly_products_is_left_to_blas(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_SHARD_WORK", 100)
+    parallel.set_num_threads(4)
+    share = parallel.ELEMENTWISE_SHARE
+    assert parallel.shards_for(10_000, 10_000 * share * 0.99, rows=64) == 1
+    assert parallel.shards_for(10_000, 10_000 * share, rows=64) == 4
 
 
 def test_pool_runs_items_in_order_on_distinct_threads_and_stops_them():

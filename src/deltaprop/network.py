@@ -370,23 +370,32 @@ class Network:
     @property
     def flops(self) -> int:
         """Multiply-adds of one example's forward pass (the products; 0 if shapes are unknown)."""
-        total, shape = 0, self.input_shape
+        return sum(layer.flops(shape) for layer, shape in self._shapes())
+
+    @property
+    def activation_size(self) -> int:
+        """Values all the layers output for one example: the element-wise work of a pass."""
+        return sum(int(np.prod(layer.output_shape(shape))) for layer, shape in self._shapes())
+
+    def _shapes(self) -> Iterator[tuple[Layer, tuple[int, ...]]]:
+        """Each layer with the shape of one example of its input (none if unknown)."""
+        shape = self.input_shape
         if shape is None:
-            return 0
+            return
         for layer in self.layers:
-            total += layer.flops(shape)
+            yield layer, shape
             shape = layer.output_shape(shape)
-        return total
 
     def threads_for(self, rows: int, *, training: bool) -> int:
         """How many threads a batch of ``rows`` gets (:func:`deltaprop.parallel.shards_for`).
 
-        Training counts three passes' work (forward, δ, parameter gradients). A network with a
+        Training counts three passes (forward, δ, parameter gradients). A network with a
         layer that cannot run in shards (Dropout) uses one thread.
         """
         if not all(layer.shardable for layer in self.layers):
             return 1
-        return parallel.shards_for(self.flops * rows * (3 if training else 1), rows)
+        passes = rows * (3 if training else 1)
+        return parallel.shards_for(self.flops * passes, self.activation_size * passes, rows)
 
     def replica(self) -> Network:
         """A network sharing this one's parameters, with its own gradients and layer caches.

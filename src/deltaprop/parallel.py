@@ -6,8 +6,9 @@ cores at once (data parallelism). While they do, BLAS is held to one thread per 
 that each asked BLAS for every core would fight over them (measured: 2 shards with 2-thread
 BLAS trained a CNN 1.5x *slower* than 1 thread).
 
-Handing work to a thread costs tens of microseconds (waking it, passing the GIL), so only
-batches with enough arithmetic are split: see :func:`shards_for`.
+Handing work to a thread costs tens of microseconds (waking it, passing the GIL at every
+NumPy call), so only batches with much element-wise work are split, and only when they are
+large: see :func:`shards_for`. Dense networks leave their threads to BLAS.
 
 How many threads: :func:`set_num_threads`, else the environment variable
 ``DELTAPROP_NUM_THREADS``, else as many as BLAS may use (read through threadpoolctl, so
@@ -32,12 +33,22 @@ from .validation import check_positive_int
 
 T = TypeVar("T")
 
-MIN_SHARD_WORK = 40_000_000
-"""Multiply-adds a shard must hold to be worth a thread (about 0.3 ms of products).
+MIN_SHARD_WORK = 60_000_000
+"""Multiply-adds a shard must hold to be worth a thread (about 1 ms of products).
 
-Calibrated on the 2-core benchmark machine: a 784-100-10 MLP batch of 128 (30 M multiply-adds
-forward and backward) ran no faster on 2 threads, the LeNet-style CNN's batch of 10 (49 M)
-ran 1.6x faster.
+Calibrated on the 2-core benchmark machine: the LeNet-style CNN's batch of 10 (49 M
+multiply-adds forward and backward) trained slower split in two, its batch of 32 (157 M)
+1.2-1.5x faster and its batch of 64 (313 M) 1.5x faster.
+"""
+
+ELEMENTWISE_SHARE = 0.005
+"""Activations per multiply-add below which a network is left to BLAS's own threads.
+
+BLAS threads its products well (its threads spin while they wait, so they wake in
+microseconds); our threads pay off only where much of the work is element-wise, which NumPy
+runs on one core. A dense network has few activations per multiply-add (784-100-10: 0.3%)
+and trained 1.5-1.7x faster at large batches on 2 BLAS threads but no faster split in shards;
+the LeNet-style CNN (2%) gained more from shards than from BLAS's threads.
 """
 
 _chosen: int | None = None
@@ -88,13 +99,18 @@ def get_num_threads() -> int:
     return max(counts, default=1)
 
 
-def shards_for(work: float, rows: int) -> int:
-    """How many threads a batch of ``rows`` examples and ``work`` multiply-adds should use.
+def shards_for(products: float, elementwise: float, rows: int) -> int:
+    """How many threads a batch of ``rows`` examples should be split over.
 
-    As many as allowed, but no more than one per :data:`MIN_SHARD_WORK` of work and one per
-    row; the choice depends only on the shape and the thread count, so runs repeat exactly.
+    ``products`` counts the multiply-adds of its matrix products and ``elementwise`` the
+    values its layers output. A batch that is mostly products stays whole, for BLAS to
+    thread (:data:`ELEMENTWISE_SHARE`); otherwise as many threads as allowed, but no more
+    than one per :data:`MIN_SHARD_WORK` of products and one per row. The choice depends only
+    on the shape and the thread count, so runs repeat exactly.
     """
-    return max(1, min(get_num_threads(), rows, int(work // MIN_SHARD_WORK)))
+    if elementwise < ELEMENTWISE_SHARE * products:
+        return 1
+    return max(1, min(get_num_threads(), rows, int(products // MIN_SHARD_WORK)))
 
 
 def split(rows: int, shards: int) -> list[slice]:

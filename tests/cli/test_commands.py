@@ -249,3 +249,12 @@ def test_names_on_the_command_line_follow_the_registry_rule(capsys):
 
     args = build_parser().parse_args(["train", "--optimizer", "Average Momentum"])
     assert args.optimizer == "average_momentum"
+
+
+def test_threads_can_be_chosen_and_a_bad_count_is_refused(tmp_path):
+    done = run("train", *SMALL, "--threads", "0", "--out", str(tmp_path / "a"), check_rc=None)
+    assert done.returncode != 0
+    assert "--threads must be a positive integer" in done.stderr
+    assert not (tmp_path / "a").exists()
+    one = run("train", *SMALL, "--threads", "1", "--out", str(tmp_path / "b"))
+    assert "test accuracy" in one.stdout

@@ -120,6 +120,15 @@ def test_many_way_ties_share_delta_and_conserve_it():
     np.testing.assert_array_equal(layer.backward(np.array([[[[2.0]]]])), np.full((1, 1, 2, 2), 0.5))
 
 
+@pytest.mark.parametrize("size", [15, 16, 17])  # 225, 256 and 289 maxima: past a byte
+def test_ties_of_hundreds_of_cells_are_counted_exactly(size):
+    x = np.zeros((1, 1, size, size))
+    layer = MaxPool2D(size)
+    layer.forward(x, training=True)
+    dx = layer.backward(np.array([[[[1.0]]]]))
+    np.testing.assert_allclose(dx, np.full_like(x, 1 / size**2), rtol=1e-15)
+
+
 def test_window_larger_than_image():
     with pytest.raises(ValueError, match="does not fit"):
         MaxPool2D(5).output_shape((1, 4, 8))

@@ -166,6 +166,32 @@ def test_replicas_share_parameters_but_not_gradients():
     np.testing.assert_array_equal(twin.layers[0].params["W"], net.layers[0].params["W"])
 
 
-def test_the_work_estimate_counts_the_products(rng):
+def test_the_work_estimate_counts_the_products_and_the_activations():
     assert mlp().flops == 6 * 5 + 5 * 3
+    assert mlp().activation_size == 5 + 5 + 3 + 3
     assert cnn().flops == (9 * 3 * 6 * 6) + (3 * 4 * 4 * 2 * 2) + 16 * 3
+    assert cnn().activation_size == 64 + 2 * 108 + 27 + 2 * 16 + 16 + 2 * 3
+
+
+def test_convolutional_networks_split_and_dense_ones_leave_threads_to_blas(monkeypatch):
+    monkeypatch.undo()  # the real thresholds
+    parallel.set_num_threads(2)
+    lenet = [
+        Reshape((1, 28, 28)),
+        Conv2D(1, 20, 5),
+        ReLU(),
+        MaxPool2D(2),
+        Conv2D(20, 40, 5),
+        ReLU(),
+        MaxPool2D(2),
+        Flatten(),
+        Dense(640, 100),
+        ReLU(),
+        Dense(100, 10),
+        Softmax(),
+    ]
+    net = Network(lenet)
+    assert [net.threads_for(b, training=True) for b in (10, 64)] == [1, 2]
+    assert net.threads_for(1000, training=False) == 2
+    wide = Network.from_sizes([784, 1600, 10])
+    assert wide.threads_for(1024, training=True) == 1

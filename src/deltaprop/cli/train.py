@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import datasets, optimizers
+from .. import datasets, optimizers, parallel
 from ..fileio import atomic_write
 from ..layers import activation_class
 from ..network import Network
@@ -76,6 +76,12 @@ def add_parser(sub: Any) -> None:
     )
     opt.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     opt.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    opt.add_argument(
+        "--threads",
+        type=int,
+        help="threads to train on (default: as many as BLAS may use; results repeat exactly "
+        "for a given count)",
+    )
     data = train.add_argument_group("data and output")
     data.add_argument(
         "--validation",
@@ -179,6 +185,8 @@ def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
     check_positive_int(args.batch_size, "batch size")
     if args.lmbda < 0:
         raise ValueError(f"--lmbda must be >= 0, got {args.lmbda}")
+    if args.threads is not None:
+        check_positive_int(args.threads, "--threads")
     if args.layers:
         parse_layers(args.layers, 784, image_shape=(28, 28))  # the spec's syntax
     else:
@@ -190,6 +198,8 @@ def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
 def run(args: argparse.Namespace) -> int:
     """Train, report, and write the model, History, learning curve and checkpoint."""
     opt = check_args(args)  # before any work is done
+    if args.threads is not None:
+        parallel.set_num_threads(args.threads)
     validation = int(args.validation) if args.validation >= 1 else args.validation
     data = load_data(args, validation=validation, dtype=args.dtype, seed=args.seed)
     X, y = data.train
