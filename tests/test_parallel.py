@@ -128,3 +128,23 @@ def test_overlapping_pools_share_the_blas_limit_and_the_last_restores_it():
         assert set(blas_threads()) == {1}  # the second still runs
         second.__exit__(None, None, None)
         assert set(blas_threads()) == {2}
+
+
+def test_a_fit_in_another_thread_can_hold_blas_after_the_main_thread_set_it():
+    # threadpoolctl lets only the thread that set OpenBLAS's limit first change it, until
+    # it lets go; a library call in the main thread may never let go.
+    from threadpoolctl import ThreadpoolController
+
+    main_limit = ThreadpoolController().select(user_api="blas").limit(limits=2)
+    seen = []
+
+    def fit_elsewhere():
+        with parallel.one_blas_thread():
+            seen.append(blas_threads())
+
+    other = threading.Thread(target=fit_elsewhere)
+    other.start()
+    other.join()
+    assert seen == [[1] * len(seen[0])]
+    assert set(blas_threads()) == {2}
+    main_limit.restore_original_limits()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
@@ -10,19 +11,17 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import costs, parallel, training
+from .architecture import Described
 from .backend import Array, resolve_dtype, to_numpy
-from .jupyter import table
-from .layers import LAYERS, Activation, Layer
-from .registry import UnknownNameError
+from .layers import Activation, Layer
 from .results import BatchResult, Evaluation
 from .spec import chain_shapes, dense_stack
-from .table import format_table
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
 T = TypeVar("T")
 
 
-class Network:
+class Network(Described):
     """A feedforward network: layers applied in order, trained against a cost.
 
     Parameters
@@ -161,7 +160,9 @@ class Network:
         """
         k = self.threads_for(min(chunk, rows), training=False)
         workers = [work, *(getattr(self.replica(), work.__name__) for _ in range(k - 1))]
-        return parallel.map_rows(rows, chunk, [partial(w, *args) for w in workers])
+        small = k == 1 and not self.blas_threaded(min(chunk, rows))
+        with parallel.one_blas_thread() if small else contextlib.nullcontext():
+            return parallel.map_rows(rows, chunk, [partial(w, *args) for w in workers])
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return the outputs (class probabilities for a softmax or sigmoid output)."""
@@ -397,6 +398,14 @@ class Network:
         passes = rows * (3 if training else 1)
         return parallel.shards_for(self.flops * passes, self.activation_size * passes, rows)
 
+    def blas_threaded(self, rows: int) -> bool:
+        """Whether a batch of ``rows`` has products large enough for BLAS's own threads.
+
+        See :func:`deltaprop.parallel.blas_threaded`; the largest layer's product decides.
+        """
+        largest = max((layer.flops(shape) for layer, shape in self._shapes()), default=0)
+        return parallel.blas_threaded(largest * rows, rows)
+
     def replica(self) -> Network:
         """A network sharing this one's parameters, with its own gradients and layer caches.
 
@@ -409,87 +418,6 @@ class Network:
     # -- training -------------------------------------------------------------------------
 
     fit = training.fit
-
-    # -- description ----------------------------------------------------------------------
-
-    @property
-    def n_params(self) -> int:
-        """Total number of scalar parameters."""
-        return sum(layer.n_params for layer in self.layers)
-
-    def summary_rows(self) -> list[tuple[str, str, str, str]]:
-        """(index, layer, output shape, parameter count) of every layer, as text."""
-        rows, shape = [], self.input_shape
-        for i, layer in enumerate(self.layers):
-            shape = layer.output_shape(shape) if shape is not None else None
-            rows.append((str(i), repr(layer), str(shape), f"{layer.n_params:,}"))
-        return rows
-
-    def summary(self) -> str:
-        """Return a table of the layers, their output shapes and parameter counts."""
-        return format_table(
-            [("#", "layer", "output shape", "params"), *self.summary_rows()],
-            right=1,
-            footer=f"total parameters: {self.n_params:,}   cost: {self.cost_function!r}   "
-            f"dtype: {self.dtype}",
-        )
-
-    def __repr__(self) -> str:
-        return f"Network({self.layers!r}, cost={self.cost_function!r}, dtype='{self.dtype}')"
-
-    def _repr_html_(self) -> str:
-        """Jupyter's view: :meth:`summary` as an HTML table."""
-        caption = f"{self.n_params:,} parameters, cost {self.cost_function!r}, {self.dtype}"
-        return table(("#", "layer", "output shape", "params"), self.summary_rows(), caption)
-
-    def get_config(self) -> dict[str, Any]:
-        """Return the architecture as JSON-ready data (layers by registered name, cost, dtype)."""
-        return {
-            "layers": [
-                {"class": layer.name, "config": layer.get_config(), "trainable": layer.trainable}
-                for layer in self.layers
-            ],
-            "input_shape": None if self.input_shape is None else list(self.input_shape),
-            "cost": self.cost_function.name,
-            "dtype": str(self.dtype),
-            "seed": self.seed,
-        }
-
-    @classmethod
-    def from_config(cls, config: Any, *, max_params: int | None = None) -> Network:
-        """Build a network from :meth:`get_config`'s output (names resolve via registries only).
-
-        ``max_params`` refuses a larger architecture before any parameter is allocated.
-        """
-        try:
-            layers = []
-            for spec in config["layers"]:
-                layer = LAYERS[spec["class"]].from_config(dict(spec["config"]))
-                layer.trainable = bool(spec.get("trainable", True))
-                layers.append(layer)
-            size = sum(layer.n_params for layer in layers)
-            if max_params is not None and size > max_params:
-                raise ValueError(f"the architecture has {size:,} parameters, over {max_params:,}")
-            return cls(
-                layers,
-                config["cost"],
-                seed=config.get("seed", 0),
-                dtype=config["dtype"],
-                input_shape=config.get("input_shape"),
-            )
-        except UnknownNameError:
-            raise
-        except (KeyError, TypeError, AttributeError) as err:
-            raise ValueError(f"invalid network configuration: {err!r}") from None
-
-    def astype(self, dtype: Any) -> Network:
-        """Return a copy of the network whose parameters have the given dtype."""
-        net = copy.deepcopy(self)
-        net.dtype = resolve_dtype(dtype)
-        for layer in net.layers:
-            layer.params = {k: v.astype(net.dtype) for k, v in layer.params.items()}
-            layer.grads = {k: v.astype(net.dtype) for k, v in layer.grads.items()}
-        return net
 
 
 def _classes(a: np.ndarray) -> np.ndarray:

@@ -51,6 +51,15 @@ and trained 1.5-1.7x faster at large batches on 2 BLAS threads but no faster spl
 the LeNet-style CNN (2%) gained more from shards than from BLAS's threads.
 """
 
+MIN_BLAS_ROWS = 64
+MIN_BLAS_WORK = 8_000_000
+"""Below this many rows, or multiply-adds in the largest product of a batch, BLAS is held to
+one thread even when more are allowed: on the 2-core benchmark machine, products of 10 or
+32 rows (784-100-10 at batch 10, 784-256-128-10 at batch 32, 784-1600-10 at batch 10) ran
+1.2-3x *slower* on 2 BLAS threads than on 1, while 128 rows of 784-100-10 (10 M) ran 1.2x
+faster.
+"""
+
 _chosen: int | None = None
 _controller: Any = False  # not looked up yet
 
@@ -113,6 +122,14 @@ def shards_for(products: float, elementwise: float, rows: int) -> int:
     return max(1, min(get_num_threads(), rows, int(products // MIN_SHARD_WORK)))
 
 
+def blas_threaded(product: float, rows: int) -> bool:
+    """Whether BLAS should use its threads for products of ``rows`` rows.
+
+    ``product`` is the multiply-adds of the largest; see :data:`MIN_BLAS_WORK`.
+    """
+    return rows >= MIN_BLAS_ROWS and product >= MIN_BLAS_WORK
+
+
 def split(rows: int, shards: int) -> list[slice]:
     """``shards`` contiguous, nearly equal slices covering ``range(rows)``."""
     edges = [rows * i // shards for i in range(shards + 1)]
@@ -125,25 +142,43 @@ _blas_limit: Any = None
 
 
 @contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """Hold BLAS to one thread while any pool runs (pools in several threads share the limit).
+def one_blas_thread() -> Iterator[None]:
+    """Hold BLAS to one thread in the block (blocks in several threads share the limit).
 
-    The limit is process-wide, so the first pool sets it and the last one restores it; a
-    pool that restored it while another still ran would leave that one oversubscribed.
+    The limit is process-wide, so the first block sets it and the last one restores it; a
+    block that restored it while another still ran would leave that one oversubscribed.
     """
     global _blas_users, _blas_limit
     with _blas_lock:
         _blas_users += 1
-        if _blas_users == 1 and _blas() is not None:
-            _blas_limit = _blas().limit(limits=1)
+        blas = _blas()
+        if _blas_users == 1 and blas is not None:
+            _take_control(blas)
+            _blas_limit = blas.limit(limits=1)
     try:
         yield
     finally:
         with _blas_lock:
             _blas_users -= 1
             if _blas_users == 0 and _blas_limit is not None:
+                _take_control(_blas())
                 _blas_limit.restore_original_limits()
+                _take_control(_blas(), release=True)
                 _blas_limit = None
+
+
+def _take_control(blas: Any, release: bool = False) -> None:
+    """Let this thread set OpenBLAS's thread count (``release``: let any thread do it again).
+
+    threadpoolctl lets only one thread, the first to set a limit, change OpenBLAS's shared
+    pool, and others "silently do nothing"; a thread that once set a limit and never let go
+    would otherwise keep a fit in another thread (the studio's) from holding BLAS to one
+    thread, and so from repeating its results exactly.
+    """
+    for lib in blas.lib_controllers:
+        clear = getattr(lib, "clear_controlling_thread", None)
+        if clear is not None:
+            clear(force=not release)
 
 
 class Pool:
@@ -162,7 +197,7 @@ class Pool:
 
     def __enter__(self) -> Pool:
         if self.size > 1:
-            self._stack.enter_context(_one_blas_thread())
+            self._stack.enter_context(one_blas_thread())
         for i in range(self.size - 1):
             inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
             thread = threading.Thread(

@@ -195,3 +195,37 @@ def test_convolutional_networks_split_and_dense_ones_leave_threads_to_blas(monke
     assert net.threads_for(1000, training=False) == 2
     wide = Network.from_sizes([784, 1600, 10])
     assert wide.threads_for(1024, training=True) == 1
+
+
+class BlasProbe(Probe):
+    """Records BLAS's thread count at every batch."""
+
+    def on_batch_end(self, event):
+        from threadpoolctl import threadpool_info
+
+        self.seen.append({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+
+
+@pytest.mark.parametrize("batch, during", [(10, {1}), (128, {2})])
+def test_small_products_hold_blas_to_one_thread_for_the_fit(monkeypatch, rng, batch, during):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    monkeypatch.undo()  # the real thresholds: 784-100-10 is left whole, to BLAS
+    X, y = rng.random((256, 784)), rng.integers(0, 10, 256)
+    net = Network.from_sizes([784, 100, 10])
+    seen = []
+    with threadpool_limits(2):
+        assert net.threads_for(batch, training=True) == 1
+        net.fit(
+            X, y, epochs=1, batch_size=batch, monitor_training=False, callbacks=[BlasProbe(seen)]
+        )
+        assert all(s == during for s in seen)
+        assert {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"} == {2}
+
+
+def test_blas_threads_need_enough_rows_and_work():
+    assert not parallel.blas_threaded(parallel.MIN_BLAS_WORK, parallel.MIN_BLAS_ROWS - 1)
+    assert not parallel.blas_threaded(parallel.MIN_BLAS_WORK - 1, parallel.MIN_BLAS_ROWS)
+    assert parallel.blas_threaded(parallel.MIN_BLAS_WORK, parallel.MIN_BLAS_ROWS)
+    net = Network.from_sizes([784, 100, 10])
+    assert [net.blas_threaded(rows) for rows in (10, 64, 128)] == [False, False, True]

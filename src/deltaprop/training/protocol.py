@@ -61,6 +61,9 @@ class Trainable(Protocol):
     def threads_for(self, rows: int, *, training: bool) -> int:
         """How many threads a batch of ``rows`` examples should be split over."""
 
+    def blas_threaded(self, rows: int) -> bool:
+        """Whether the products of a batch of ``rows`` are large enough for BLAS's threads."""
+
     def replica(self) -> Trainable:
         """A copy sharing the parameters, with its own gradients, to run a shard of a batch."""
 

@@ -5,6 +5,7 @@ See :mod:`deltaprop.parallel` for when a batch is split and how many threads the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -36,27 +37,30 @@ class ShardedStep:
     network itself, the others on replicas sharing its parameters (``Network.replica``), so
     after a step the network's gradients hold the whole batch's, ready for the optimiser.
 
-    Use as a context manager around the epochs: the threads live that long.
+    Use as a context manager around the epochs: the threads live that long. A batch kept
+    whole but too small for BLAS's own threads runs with BLAS held to one thread.
     """
 
     def __init__(self, network: Trainable, batch_size: int) -> None:
-        self.network = network
+        self.network, self.batch_size = network, batch_size
         self.threads = network.threads_for(batch_size, training=True)
+        self._stack = contextlib.ExitStack()
         self._pool: parallel.Pool | None = None
         self._nets: list[Trainable] = [network]
         self._grads: list[list[Array]] = []
 
     def __enter__(self) -> ShardedStep:
-        if self.threads > 1:
-            self._pool = parallel.Pool(self.threads).__enter__()
+        if self.threads > 1:  # the pool holds BLAS to one thread per shard
+            self._pool = self._stack.enter_context(parallel.Pool(self.threads))
             self._nets += [self.network.replica() for _ in range(self.threads - 1)]
             self._grads = [[g for _, _, g in net.trainable_parameters()] for net in self._nets]
+        elif not self.network.blas_threaded(self.batch_size):  # too small for BLAS's threads
+            self._stack.enter_context(parallel.one_blas_thread())
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        if self._pool is not None:
-            self._pool.__exit__(*exc)
-            self._pool = None
+        self._stack.close()
+        self._pool = None
 
     def __call__(self, x: Array, t: Array, *, lmbda: float, n: int) -> StepResult:
         rows = len(x)
