@@ -148,3 +148,16 @@ def test_a_fit_in_another_thread_can_hold_blas_after_the_main_thread_set_it():
     assert seen == [[1] * len(seen[0])]
     assert set(blas_threads()) == {2}
     main_limit.restore_original_limits()
+
+
+def test_a_fit_beside_one_that_holds_blas_plans_with_the_real_thread_count():
+    with threadpool_limits(2), parallel.one_blas_thread():
+        assert set(blas_threads()) == {1}
+        assert parallel.get_num_threads() == 2
+
+
+@pytest.mark.parametrize("bad", ["0", "two", "-1", "1.5"])
+def test_a_bad_thread_count_in_the_environment_is_named(monkeypatch, bad):
+    monkeypatch.setenv("DELTAPROP_NUM_THREADS", bad)
+    with pytest.raises(ValueError, match="DELTAPROP_NUM_THREADS must be a positive integer"):
+        parallel.get_num_threads()

@@ -101,11 +101,19 @@ def get_num_threads() -> int:
     blas = _blas()
     if blas is None:
         return 1
-    env = os.environ.get("DELTAPROP_NUM_THREADS", "")
-    if env.strip():
-        return check_positive_int(int(env), "DELTAPROP_NUM_THREADS")
-    counts = [lib.num_threads for lib in blas.lib_controllers]
-    return max(counts, default=1)
+    env = os.environ.get("DELTAPROP_NUM_THREADS", "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise ValueError(f"DELTAPROP_NUM_THREADS must be a positive integer, got {env!r}")
+        return int(env)
+    if _blas_users:  # our own hold on BLAS must not shrink the plan of a fit beside it
+        return _blas_before
+    return _blas_threads(blas)
+
+
+def _blas_threads(blas: Any) -> int:
+    """The thread count BLAS is allowed now (the largest, if several BLAS are loaded)."""
+    return max((lib.num_threads for lib in blas.lib_controllers), default=1)
 
 
 def shards_for(products: float, elementwise: float, rows: int) -> int:
@@ -139,6 +147,7 @@ def split(rows: int, shards: int) -> list[slice]:
 _blas_lock = threading.Lock()
 _blas_users = 0
 _blas_limit: Any = None
+_blas_before = 1  # BLAS's thread count before the first block held it
 
 
 @contextlib.contextmanager
@@ -148,11 +157,12 @@ def one_blas_thread() -> Iterator[None]:
     The limit is process-wide, so the first block sets it and the last one restores it; a
     block that restored it while another still ran would leave that one oversubscribed.
     """
-    global _blas_users, _blas_limit
+    global _blas_users, _blas_limit, _blas_before
     with _blas_lock:
         _blas_users += 1
         blas = _blas()
         if _blas_users == 1 and blas is not None:
+            _blas_before = _blas_threads(blas)
             _take_control(blas)
             _blas_limit = blas.limit(limits=1)
     try:
