@@ -9,6 +9,7 @@ import pytest
 
 from deltaprop import Dense, Identity, Momentum, Network, ReLU, Sigmoid, Softmax, parallel
 from deltaprop.layers import Conv2D, Dropout, Flatten, MaxPool2D, Reshape
+from deltaprop.spec import parse_layers
 from deltaprop.training.shards import ShardedResult, ShardedStep
 
 
@@ -176,20 +177,11 @@ def test_the_work_estimate_counts_the_products_and_the_activations():
 def test_convolutional_networks_split_and_dense_ones_leave_threads_to_blas(monkeypatch):
     monkeypatch.undo()  # the real thresholds
     parallel.set_num_threads(2)
-    lenet = [
-        Reshape((1, 28, 28)),
-        Conv2D(1, 20, 5),
-        ReLU(),
-        MaxPool2D(2),
-        Conv2D(20, 40, 5),
-        ReLU(),
-        MaxPool2D(2),
-        Flatten(),
-        Dense(640, 100),
-        ReLU(),
-        Dense(100, 10),
-        Softmax(),
-    ]
+    lenet = parse_layers(
+        "conv:20x5x5,pool:2,conv:40x5x5,pool:2,dense:100:relu,dense:10:softmax",
+        784,
+        image_shape=(28, 28),
+    )
     net = Network(lenet)
     assert [net.threads_for(b, training=True) for b in (10, 64)] == [1, 2]
     assert net.threads_for(1000, training=False) == 2
