@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pytest
+import uvicorn
 from PIL import Image
 from starlette.testclient import TestClient
 
 from deltaprop.datasets import load_mnist_sample
-from deltaprop.studio import Caps, create_app
+from deltaprop.studio import Access, Caps, create_app
+from deltaprop.studio.server import free_port
+
+TOKEN = "test-token-0123456789"
+LOCAL = "http://localhost"  # the Host the guard allows; Starlette's default is "testserver"
+WS = "ws://localhost/ws"
 
 
 class Tab:
@@ -29,7 +37,15 @@ class Tab:
         return f"/api/{self.session}/{path}"
 
     def post(self, path: str, json: Any = None, **kw: Any) -> Any:
+        """POST JSON (an empty object by default), or ``content=`` with its own headers."""
+        if json is None and "content" not in kw:
+            json = {}
         return self.client.post(self.url(path), json=json, **kw)
+
+    def upload(self, content: bytes) -> Any:
+        """POST a model file's bytes, as the page does."""
+        headers = {"Content-Type": "application/octet-stream"}
+        return self.client.post(self.url("digits/model"), content=content, headers=headers)
 
     def get(self, path: str) -> Any:
         return self.client.get(self.url(path))
@@ -51,15 +67,20 @@ def caps() -> Caps:
     return Caps(sessions=2, points=600, hidden_layers=4, width=8, digits=500, upload_bytes=2**20)
 
 
+def signed_in(app: Any) -> TestClient:
+    """A test client that sends the token, as a script would."""
+    return TestClient(app, base_url=LOCAL, headers={"Authorization": f"token {TOKEN}"})
+
+
 @pytest.fixture
 def client(caps: Caps) -> Iterator[TestClient]:
-    with TestClient(create_app(caps)) as test_client:
+    with signed_in(create_app(caps, access=Access(token=TOKEN))) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def tab(client: TestClient) -> Iterator[Tab]:
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         yield Tab(client, ws)
 
 
@@ -75,3 +96,25 @@ def digit_png(label: int, size: int = 140) -> bytes:
     _, (X, y) = load_mnist_sample(100, 500, seed=1)
     image = X[np.flatnonzero(y == label)[0]].reshape(28, 28)
     return png(np.kron(image, np.ones((size // 28, size // 28))))
+
+
+@contextmanager
+def live_server(app: Any, **config: Any) -> Iterator[str]:
+    """``app`` under a real uvicorn on 127.0.0.1 in a thread, stopped at the end."""
+    port = free_port("127.0.0.1")
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", **config)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.02)
+    scheme = "https" if config.get("ssl_certfile") else "http"
+    try:
+        yield f"{scheme}://127.0.0.1:{port}/"
+    finally:
+        server.should_exit = True
+        thread.join(15)

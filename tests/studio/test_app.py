@@ -9,7 +9,7 @@ import pytest
 
 from deltaprop import Network, load, save
 
-from .conftest import Tab, digit_png, png
+from .conftest import WS, Tab, digit_png, png
 
 SMALL_DIGITS = {"preset": "dense", "n_train": 300, "epochs": 2, "eta": 0.5}
 
@@ -85,7 +85,8 @@ def test_bad_playground_values_get_400_naming_the_field(tab: Tab, form, field):
 
 
 def test_bodies_that_are_not_json_objects_get_400(tab: Tab):
-    bad = tab.client.post(tab.url("playground"), content=b"{not json")
+    json_type = {"Content-Type": "application/json"}
+    bad = tab.client.post(tab.url("playground"), content=b"{not json", headers=json_type)
     assert bad.status_code == 400 and "not valid JSON" in bad.json()["error"]
     assert tab.post("playground", [1, 2]).status_code == 400
     assert tab.post("playground/fly").status_code == 400  # before any network: build first
@@ -99,18 +100,18 @@ def test_unknown_sessions_get_404(client):
 
 
 def test_sessions_are_capped_and_freed_when_the_tab_goes(client):
-    with client.websocket_connect("/ws") as one, client.websocket_connect("/ws") as two:
+    with client.websocket_connect(WS) as one, client.websocket_connect(WS) as two:
         assert one.receive_json()["type"] == two.receive_json()["type"] == "hello"
-        with client.websocket_connect("/ws") as three:
+        with client.websocket_connect(WS) as three:
             refused = three.receive_json()
             assert refused["type"] == "error" and "already serves 2 tabs" in refused["error"]
     assert len(client.app.state.sessions) == 0
-    with client.websocket_connect("/ws") as again:
+    with client.websocket_connect(WS) as again:
         assert again.receive_json()["type"] == "hello"
 
 
 def test_closing_the_tab_stops_its_training_thread(client):
-    with client.websocket_connect("/ws") as ws:
+    with client.websocket_connect(WS) as ws:
         tab = Tab(client, ws)
         tab.post("playground", {})
         tab.post("playground/play")
@@ -169,7 +170,7 @@ def test_bad_drawings_get_400(tab: Tab, body, words):
 def test_uploaded_models_are_checked(tab: Tab, tmp_path):
     good = Network.from_sizes([784, 10, 10], seed=0)
     save(good, tmp_path / "good.npz")
-    answer = tab.post("digits/model", content=(tmp_path / "good.npz").read_bytes())
+    answer = tab.upload((tmp_path / "good.npz").read_bytes())
     assert answer.status_code == 200 and "Dense(784, 10)" in answer.json()["summary"]
     assert tab.until("digits")["epochs"] == 0
     assert tab.post("digits/probe", {"image": data_url(digit_png(0))}).status_code == 200
@@ -182,7 +183,7 @@ def test_uploaded_models_are_checked(tab: Tab, tmp_path):
         ((tmp_path / "toy.npz").read_bytes(), 400, "needs 784 inputs"),
         (b"x" * (2**20 + 1), 413, "over 1 MB"),
     ]:
-        answer = tab.post("digits/model", content=body)
+        answer = tab.upload(body)
         assert answer.status_code == status and words in answer.json()["error"], body[:20]
 
 
@@ -227,8 +228,8 @@ def test_export_gives_the_model_and_history_of_what_was_trained(tab: Tab, tmp_pa
     (tmp_path / "m.npz").write_bytes(model.content)
     net = load(tmp_path / "m.npz")
     session = tab.client.app.state.sessions.get(tab.session)
-    with session.playground.latest.use() as snapshot:
-        assert np.array_equal(net.layers[0].params["W"], snapshot.network.layers[0].params["W"])
+    snapshot = session.playground.latest.current
+    assert np.array_equal(net.layers[0].params["W"], snapshot.network.layers[0].params["W"])
     rows = list(csv.reader(io.StringIO(tab.get("export/playground/history.csv").text)))
     assert rows[0][:3] == ["epoch", "train_cost", "train_accuracy"] and len(rows) == 4
     assert tab.get("export/playground/weights.bin").status_code == 400
@@ -237,6 +238,6 @@ def test_export_gives_the_model_and_history_of_what_was_trained(tab: Tab, tmp_pa
 
 def test_code_for_a_loaded_model_is_refused_clearly(tab: Tab, tmp_path):
     save(Network.from_sizes([784, 10], seed=0), tmp_path / "m.npz")
-    tab.post("digits/model", content=(tmp_path / "m.npz").read_bytes())
+    tab.upload((tmp_path / "m.npz").read_bytes())
     answer = tab.get("code/digits")
     assert answer.status_code == 400 and "loaded from a file" in answer.json()["error"]

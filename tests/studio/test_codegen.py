@@ -43,8 +43,7 @@ def test_the_playground_script_trains_the_same_network(tab: Tab, tmp_path, monke
     assert "epochs=4" in text and '"momentum"' in text and "init=" in text
     namespace = run_script(text, tmp_path, monkeypatch)
     session = tab.client.app.state.sessions.get(tab.session)
-    with session.playground.latest.use() as snapshot:
-        assert_same_network(namespace["net"], snapshot.network)
+    assert_same_network(namespace["net"], session.playground.latest.current.network)
     assert "test accuracy" in capsys.readouterr().out
 
 
@@ -54,8 +53,7 @@ def test_the_digits_script_trains_the_same_network(tab: Tab, tmp_path, monkeypat
     text = tab.get("code/digits").text
     namespace = run_script(text, tmp_path, monkeypatch)
     session = tab.client.app.state.sessions.get(tab.session)
-    with session.digits.latest.use() as snapshot:
-        assert_same_network(namespace["net"], snapshot.network)
+    assert_same_network(namespace["net"], session.digits.latest.current.network)
     assert (tmp_path / "digits-model.npz").exists()
 
 

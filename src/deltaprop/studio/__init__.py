@@ -2,12 +2,25 @@
 
 ``deltaprop studio`` (or :func:`serve`) starts a local web app: a 2-D playground, the
 digits with a canvas to draw on, the lab's experiments, the code of what is on the page,
-and downloads of the trained model and its history. Needs the ``studio`` extra:
-``pip install "deltaprop[studio]"``.
+and downloads of the trained model and its history. It asks for a token (or a password)
+and checks every request's Host and Origin (:mod:`deltaprop.studio.guard`). Needs the
+``studio`` extra: ``pip install "deltaprop[studio]"``.
 """
 
+from . import digits, guard
 from .app import create_app
 from .forms import Caps
-from .server import serve
+from .guard import Access, hash_password
+from .server import Serving, StudioConfigError, serve
 
-__all__ = ["Caps", "create_app", "serve"]
+__all__ = [
+    "Access",
+    "Caps",
+    "Serving",
+    "StudioConfigError",
+    "create_app",
+    "digits",
+    "guard",
+    "hash_password",
+    "serve",
+]

@@ -11,6 +11,8 @@ import base64
 import binascii
 import json
 import tempfile
+import time
+from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import asdict
 from importlib.resources import files
@@ -19,6 +21,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -31,13 +34,17 @@ from ..initializers import INITIALIZERS
 from ..network import Network
 from ..optimizers import OPTIMIZERS
 from ..serialization import load, save
-from . import codegen, forms
+from . import codegen, forms, messages
 from .digits import check_digit_model, decode_drawing
 from .forms import Caps, FormError
+from .guard import Access, Guard, new_token
 from .lab import catalogue
-from .session import Busy, Session, Sessions
+from .messages import BUSY, IDLE
+from .runner import Snapshot
+from .session import Busy, Session, Sessions, UnknownSession
 
 STATIC = files("deltaprop.studio") / "static"
+Handler = Callable[[Request], Awaitable[Response]]
 
 
 def bad_request(message: str, field: str = "", status: int = 400) -> JSONResponse:
@@ -154,8 +161,7 @@ async def lab_figure(request: Request) -> Response:
 async def code(request: Request) -> PlainTextResponse:
     """GET code/PART: the script for the playground or the digits part."""
     part = session_of(request).part(request.path_params["part"])
-    with part.latest.use() as snapshot:
-        epochs = max(snapshot.epochs, 1)
+    epochs = max(part.latest.current.epochs, 1)
     if part.config is None:
         raise FormError("part", "this model was loaded from a file: there is no code for it")
     if isinstance(part.config, forms.PlaygroundConfig):
@@ -168,14 +174,13 @@ async def export(request: Request) -> Response:
     name, what = request.path_params["part"], request.path_params["file"]
     part = session_of(request).part(name)
     if what == "history.csv":
-        with part.latest.use() as snapshot:
-            text = snapshot.history_csv
+        text = part.latest.current.history_csv
         if not text:
             raise FormError("part", "no epoch has finished yet")
         return attachment(text.encode(), f"{name}-history.csv", "text/csv")
     if what == "model.npz":
-        with part.latest.use() as snapshot:
-            data = await run_in_threadpool(model_bytes, snapshot.network)
+        # the snapshot is held in the worker thread: a lock is never waited for on the loop
+        data = await run_in_threadpool(part.latest.read, model_bytes)
         return attachment(data, f"{name}-model.npz", "application/octet-stream")
     raise FormError("file", f"unknown file {what!r}; known: model.npz, history.csv")
 
@@ -184,33 +189,66 @@ async def stream(websocket: WebSocket) -> None:
     """One tab's session: opened with the socket, closed when the tab goes."""
     sessions: Sessions = websocket.app.state.sessions
     await websocket.accept()
+    client = websocket.client.host if websocket.client else ""
     try:
-        session = sessions.open(asyncio.get_running_loop())
+        session = sessions.open(asyncio.get_running_loop(), client)
     except Busy as err:
-        await websocket.send_json({"type": "error", "error": str(err)})
-        await websocket.close(code=1013)
+        await websocket.send_json({"type": messages.ERROR, "error": str(err)})
+        await websocket.close(code=BUSY)
         return
+    await run_in_threadpool(session.open)
     sender = asyncio.create_task(pump(websocket, session))
     try:
         while True:
             await websocket.receive_text()  # the page only listens; this waits for it to go
+            session.touch()
     except WebSocketDisconnect:
         pass
     finally:
         sender.cancel()
-        await run_in_threadpool(sessions.close, session.id)
+        if sessions.remove(session.id) is not None:
+            await run_in_threadpool(session.close)
 
 
+async def close_idle(sessions: Sessions, every: float) -> None:
+    """Close the sessions nobody has used for ``caps.idle_seconds``, checking ``every`` s."""
+    while True:
+        await asyncio.sleep(every)
+        for session in sessions.idle(time.monotonic()):
+            minutes = sessions.caps.idle_seconds / 60
+            session.publish(
+                {"type": messages.CLOSED, "error": f"closed after {minutes:g} minutes unused"}
+            )
+            await run_in_threadpool(session.close)
+
+
+def accepting(media_type: str, handler: Handler) -> Handler:
+    """``handler`` for bodies of ``media_type`` only (415 otherwise).
+
+    A cross-site page may POST ``text/plain`` or a form without asking the server first;
+    ``application/json`` and ``application/octet-stream`` always need the server's consent.
+    """
+
+    async def checked(request: Request) -> Response:
+        given = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if given != media_type:
+            return bad_request(f"send {media_type}, not {given or 'no content type'}", "body", 415)
+        return await handler(request)
+
+    return checked
+
+
+JSON, BINARY = "application/json", "application/octet-stream"
 API = "/api/{session}"
 ROUTES = [
     Route("/api/options", options),
-    Route(f"{API}/playground", playground, methods=["POST"]),
-    Route(f"{API}/playground/{{action}}", control, methods=["POST"]),
-    Route(f"{API}/digits", digits, methods=["POST"]),
-    Route(f"{API}/digits/stop", stop_digits, methods=["POST"]),
-    Route(f"{API}/digits/model", upload, methods=["POST"]),
-    Route(f"{API}/digits/probe", probe, methods=["POST"]),
-    Route(f"{API}/lab", lab, methods=["POST"]),
+    Route(f"{API}/playground", accepting(JSON, playground), methods=["POST"]),
+    Route(f"{API}/playground/{{action}}", accepting(JSON, control), methods=["POST"]),
+    Route(f"{API}/digits", accepting(JSON, digits), methods=["POST"]),
+    Route(f"{API}/digits/stop", accepting(JSON, stop_digits), methods=["POST"]),
+    Route(f"{API}/digits/model", accepting(BINARY, upload), methods=["POST"]),
+    Route(f"{API}/digits/probe", accepting(JSON, probe), methods=["POST"]),
+    Route(f"{API}/lab", accepting(JSON, lab), methods=["POST"]),
     Route(f"{API}/lab/{{name}}.png", lab_figure),
     Route(f"{API}/code/{{part}}", code),
     Route(f"{API}/export/{{part}}/{{file}}", export),
@@ -219,28 +257,49 @@ ROUTES = [
 ]
 
 
-def create_app(caps: Caps | None = None, model: Network | None = None) -> Starlette:
-    """The studio as an ASGI app; ``model`` is shown in the digits part of every new tab."""
-    sessions = Sessions(caps or Caps(), model)
+def create_app(
+    caps: Caps | None = None, model: Network | None = None, access: Access | None = None
+) -> Starlette:
+    """The studio as an ASGI app behind its :class:`~deltaprop.studio.guard.Guard`.
+
+    ``model`` is shown in the digits part of every new tab. ``access`` says who may use
+    it; by default a new random token (``app.state.access.token``) is required.
+    """
+    caps = caps or Caps()
+    sessions = Sessions(caps, model)
+    access = access if access is not None else Access(token=new_token())
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
+        every = min(max(caps.idle_seconds / 4, 0.05), 30.0)
+        reaper = asyncio.create_task(close_idle(sessions, every)) if caps.idle_seconds > 0 else None
         yield
+        if reaper is not None:
+            reaper.cancel()
         await run_in_threadpool(sessions.close_all)
 
     handlers = {
         FormError: lambda request, err: bad_request(err.message, err.field),
-        LookupError: lambda request, err: bad_request(str(err.args[0]), "session", 404),
+        UnknownSession: lambda request, err: bad_request(str(err.args[0]), "session", 404),
     }
-    app = Starlette(routes=ROUTES, exception_handlers=handlers, lifespan=lifespan)
-    app.state.sessions = sessions
+    app = Starlette(
+        routes=ROUTES,
+        exception_handlers=handlers,
+        lifespan=lifespan,
+        middleware=[Middleware(Guard, access=access)],
+    )
+    app.state.sessions, app.state.access = sessions, access
     return app
 
 
 async def pump(websocket: WebSocket, session: Session) -> None:
-    """Forward the session's messages to its page, in order."""
+    """Forward the session's messages to its page, in order; a CLOSED message ends it."""
     while True:
-        await websocket.send_json(await session.queue.get())
+        message = await session.queue.get()
+        await websocket.send_json(message)
+        if message["type"] == messages.CLOSED:
+            await websocket.close(code=IDLE)
+            return
 
 
 def attachment(data: bytes, filename: str, media_type: str) -> Response:
@@ -283,9 +342,9 @@ def read_model(body: bytes, caps: Caps) -> Network:
     return network
 
 
-def model_bytes(network: Network) -> bytes:
-    """A model file's bytes (written by :func:`deltaprop.save`)."""
+def model_bytes(snapshot: Snapshot) -> bytes:
+    """A snapshot's model file's bytes (written by :func:`deltaprop.save`)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "model.npz"
-        save(network, path)
+        save(snapshot.network, path)
         return path.read_bytes()

@@ -20,6 +20,7 @@ from ..diagnostics import trace
 from ..network import Network
 from ..spec import parse_layers
 from ..training import Callback, TrainingEvent
+from . import messages
 from .forms import DigitsConfig, FormError
 from .runner import Controls, Latest, Publish, Worker
 
@@ -179,7 +180,7 @@ class Digits:
         """Announce the network; train it if it came from a preset."""
         self.publish(
             {
-                "type": "digits",
+                "type": messages.DIGITS,
                 "summary": self.network.summary(),
                 "epochs": self.config.epochs if self.config else 0,
                 "weights": self._weights(),
@@ -193,12 +194,11 @@ class Digits:
         self.worker.join()
 
     def probe(self, x: np.ndarray, label: int | None) -> dict[str, Any]:
-        with self.latest.use() as snapshot:
-            return probe(snapshot.network, x, label)
+        """Trace ``x`` through the newest snapshot (in a worker thread: it may wait)."""
+        return self.latest.read(lambda snapshot: probe(snapshot.network, x, label))
 
     def _weights(self) -> list[dict[str, Any]]:
-        with self.latest.use() as snapshot:
-            return first_layer_images(snapshot.network)
+        return first_layer_images(self.latest.current.network)  # reads parameters only
 
     def _train(self) -> None:
         c = self.config
@@ -222,7 +222,7 @@ class Digits:
         self.latest.update(self.network, event.epoch - 1, event.history.to_csv())
         self.publish(
             {
-                "type": "digits-progress",
+                "type": messages.DIGITS_PROGRESS,
                 "epoch": event.epoch,
                 "epochs": event.epochs,
                 "batch": event.batch,
@@ -236,7 +236,7 @@ class Digits:
         self.latest.update(self.network, event.epoch, h.to_csv())
         self.publish(
             {
-                "type": "digits-epoch",
+                "type": messages.DIGITS_EPOCH,
                 "epoch": event.epoch,
                 "epochs": event.epochs,
                 "test_cost": h.val_cost[-1],
@@ -246,4 +246,4 @@ class Digits:
         )
 
     def _finished(self, error: str | None) -> None:
-        self.publish({"type": "stopped", "part": "digits", "error": error})
+        self.publish({"type": messages.STOPPED, "part": "digits", "error": error})

@@ -58,6 +58,8 @@ class Caps:
     """Limits that keep one page from exhausting the machine."""
 
     sessions: int = 8
+    sessions_per_client: int = 8
+    idle_seconds: float = 3600.0
     points: int = 2_000
     hidden_layers: int = 6
     width: int = 16

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..experiments import EXPERIMENTS, run
 from ..training import Callback, TrainingEvent, watching
+from . import messages
 from .runner import Publish, Stopped, Worker
 
 
@@ -52,7 +53,7 @@ class LabJob:
         return self.folder / f"{self.name}.png"
 
     def start(self) -> None:
-        self.publish({"type": "lab-started", "name": self.name, "quick": self.quick})
+        self.publish({"type": messages.LAB_STARTED, "name": self.name, "quick": self.quick})
         self.worker.start()
 
     def stop(self) -> None:
@@ -62,7 +63,7 @@ class LabJob:
     def report(self, runs: int, event: TrainingEvent) -> None:
         self.publish(
             {
-                "type": "lab-progress",
+                "type": messages.LAB_PROGRESS,
                 "name": self.name,
                 "runs": runs,
                 "epoch": event.epoch,
@@ -77,7 +78,7 @@ class LabJob:
         with watching(self._progress):
             outcome = run(self.name, self.folder, quick=self.quick)
         result: dict[str, Any] = {
-            "type": "lab-done",
+            "type": messages.LAB_DONE,
             "name": self.name,
             "claim": outcome.claim,
             "holds": outcome.holds,
@@ -88,4 +89,4 @@ class LabJob:
 
     def _finished(self, error: str | None) -> None:
         if error is not None:
-            self.publish({"type": "lab-failed", "name": self.name, "error": error})
+            self.publish({"type": messages.LAB_FAILED, "name": self.name, "error": error})

@@ -17,6 +17,7 @@ from ..datasets import toy
 from ..diagnostics import layer_speeds, trace
 from ..network import Network
 from ..training import Callback, TrainingEvent
+from . import messages
 from .forms import OUTPUTS, PlaygroundConfig
 from .runner import Controls, Latest, Publish, Worker
 
@@ -151,7 +152,7 @@ class Playground:
         """Send the untrained state, then wait for play or step."""
         self.publish(
             {
-                "type": "playground",
+                "type": messages.PLAYGROUND,
                 "points": np.round(self.X, 4).tolist(),
                 "labels": self.y.tolist(),
                 "test_points": np.round(self.X_test, 4).tolist(),
@@ -200,7 +201,7 @@ class Playground:
         """Send the epoch just ended (called by :class:`Stream` in the training thread)."""
         h = event.history
         message: dict[str, Any] = {
-            "type": "epoch",
+            "type": messages.EPOCH,
             "record": self._record(
                 event.epoch,
                 h.train_cost[-1],
@@ -216,4 +217,4 @@ class Playground:
         self.publish(message)
 
     def _finished(self, error: str | None) -> None:
-        self.publish({"type": "stopped", "part": "playground", "error": error})
+        self.publish({"type": messages.STOPPED, "part": "playground", "error": error})

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..network import Network
 from ..training import Callback, TrainingEvent
 
+T = TypeVar("T")
 Publish = Callable[[dict[str, Any]], None]
 """Sends one message to the page (safe to call from any thread)."""
 
@@ -131,8 +131,15 @@ class Latest:
         with self._lock:
             self._snapshot = snapshot
 
-    @contextmanager
-    def use(self) -> Iterator[Snapshot]:
-        """Hold the newest snapshot for the block, so no other reader runs it at once."""
+    @property
+    def current(self) -> Snapshot:
+        """The newest snapshot, for its epochs and history (never for running its network)."""
+        return self._snapshot  # replaced whole, never changed: reading it needs no lock
+
+    def read(self, use: Callable[[Snapshot], T]) -> T:
+        """``use(snapshot)`` with the snapshot held, so no other reader runs its network at once.
+
+        It may wait for another reader: call it from a worker thread, never the event loop.
+        """
         with self._lock:
-            yield self._snapshot
+            return use(self._snapshot)

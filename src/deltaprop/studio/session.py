@@ -12,10 +12,12 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from ..network import Network
+from . import messages
 from .digits import Digits
 from .forms import Caps, DigitsConfig, FormError, PlaygroundConfig
 from .lab import LabJob
@@ -29,9 +31,16 @@ class Busy(RuntimeError):
 class Session:
     """What one tab has built, trained and run."""
 
-    def __init__(self, caps: Caps, loop: asyncio.AbstractEventLoop, model: Network | None) -> None:
+    def __init__(
+        self,
+        caps: Caps,
+        loop: asyncio.AbstractEventLoop,
+        model: Network | None,
+        client: str = "",
+    ) -> None:
         self.id = secrets.token_urlsafe(12)
-        self.caps = caps
+        self.caps, self.client = caps, client
+        self.last_used = time.monotonic()
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.folder = Path(tempfile.mkdtemp(prefix="deltaprop-studio-"))
         self.playground: Playground | None = None
@@ -41,6 +50,10 @@ class Session:
         self._model = model
         self._changing = threading.Lock()  # one change of parts at a time per session
 
+    def touch(self) -> None:
+        """The page used this session now (idle sessions are closed)."""
+        self.last_used = time.monotonic()
+
     def publish(self, message: dict[str, Any]) -> None:
         """Queue a message for the page; safe from any thread, a no-op once the page is gone."""
         try:
@@ -49,8 +62,8 @@ class Session:
             pass
 
     def open(self) -> None:
-        """Greet the page; show the model given on the command line, if any."""
-        self.publish({"type": "hello", "session": self.id})
+        """Greet the page; show the model given on the command line, if any (off the loop)."""
+        self.publish({"type": messages.HELLO, "session": self.id})
         if self._model is not None:
             self.use_model(copy.deepcopy(self._model))
 
@@ -121,41 +134,61 @@ class Session:
             self.digits.stop()
 
 
+class UnknownSession(LookupError):
+    """The page names a session that has closed (or never was)."""
+
+
 class Sessions:
-    """The open sessions, at most ``caps.sessions`` of them."""
+    """The open sessions: at most ``caps.sessions``, ``caps.sessions_per_client`` per client.
+
+    The registry is used from the event loop only (so it needs no lock, and the loop never
+    waits for one); closing a session, which joins its threads, runs in a worker thread.
+    """
 
     def __init__(self, caps: Caps, model: Network | None = None) -> None:
         self.caps, self.model = caps, model
         self._open: dict[str, Session] = {}
-        self._lock = threading.Lock()
 
-    def open(self, loop: asyncio.AbstractEventLoop) -> Session:
-        with self._lock:
-            if len(self._open) >= self.caps.sessions:
-                raise Busy(
-                    f"the studio already serves {self.caps.sessions} tabs; close one and reload"
-                )
-            session = Session(self.caps, loop, self.model)
-            self._open[session.id] = session
-        session.open()
+    def open(self, loop: asyncio.AbstractEventLoop, client: str = "") -> Session:
+        """A new session for ``client`` (an address), or :class:`Busy` past a cap."""
+        if len(self._open) >= self.caps.sessions:
+            raise Busy(f"the studio already serves {self.caps.sessions} tabs; close one and reload")
+        mine = sum(session.client == client for session in self._open.values())
+        if mine >= self.caps.sessions_per_client:
+            raise Busy(
+                f"this computer already has {mine} studio tabs open (the most one computer may "
+                "have); close one and reload"
+            )
+        session = Session(self.caps, loop, self.model, client)
+        self._open[session.id] = session
         return session
 
     def get(self, session_id: str) -> Session:
-        with self._lock:
-            session = self._open.get(session_id)
+        """The open session ``session_id``, marked as used now."""
+        session = self._open.get(session_id)
         if session is None:
-            raise LookupError(f"no session {session_id!r}: reload the page")
+            raise UnknownSession(f"no session {session_id!r}: reload the page")
+        session.touch()
         return session
 
-    def close(self, session_id: str) -> None:
-        with self._lock:
-            session = self._open.pop(session_id, None)
-        if session is not None:
-            session.close()
+    def remove(self, session_id: str) -> Session | None:
+        """Take a session out of the registry (then :meth:`Session.close` it off the loop)."""
+        return self._open.pop(session_id, None)
+
+    def idle(self, now: float) -> list[Session]:
+        """The sessions unused for longer than ``caps.idle_seconds``, taken out."""
+        limit = self.caps.idle_seconds
+        if limit <= 0:
+            return []
+        stale = [s.id for s in self._open.values() if now - s.last_used > limit]
+        return [session for session in map(self.remove, stale) if session is not None]
 
     def close_all(self) -> None:
+        """Close every session (when the server stops)."""
         for session_id in list(self._open):
-            self.close(session_id)
+            session = self.remove(session_id)
+            if session is not None:
+                session.close()
 
     def __len__(self) -> int:
         return len(self._open)

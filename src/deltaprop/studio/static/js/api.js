@@ -31,7 +31,8 @@ export async function post(path, body) {
   const isFile = body instanceof Blob;
   const response = await fetch(sessionUrl(path), {
     method: "POST",
-    headers: isFile ? {} : { "Content-Type": "application/json" },
+    // a model file goes as raw bytes; the server takes only these two types
+    headers: { "Content-Type": isFile ? "application/octet-stream" : "application/json" },
     body: isFile ? body : JSON.stringify(body ?? {}),
   });
   return answer(response);

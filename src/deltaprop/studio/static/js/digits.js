@@ -91,10 +91,11 @@ export class Digits {
     showLayers($("#layers"), result);
   }
 
-  // A network to show: announce it, clear the curves.
+  // A network to show: announce it, clear the curves (a loaded model has none to show).
   start(message) {
     $("#digits-summary").textContent = message.summary;
     this.chart.reset(["test accuracy"]);
+    $("#digits-chart").closest("figure").hidden = !message.epochs;
     this.weights(message.weights);
     $("#digits-progress").value = 0;
     $("#digits-status").textContent = message.epochs

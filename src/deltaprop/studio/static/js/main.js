@@ -6,6 +6,12 @@ import { Digits } from "./digits.js";
 import { Lab } from "./lab.js";
 import { Playground } from "./playground.js";
 
+// The server has traded ?token= for a cookie: keep the token out of the address bar,
+// the history and anything copied from it.
+if (new URLSearchParams(location.search).has("token")) {
+  history.replaceState(null, "", location.pathname);
+}
+
 const $ = (selector) => document.querySelector(selector);
 
 function showTab(name) {
@@ -33,6 +39,7 @@ document.querySelectorAll("[role=tab]").forEach((tab) =>
   tab.addEventListener("click", () => showTab(tab.dataset.tab)),
 );
 
+// One handler per message type of deltaprop/studio/messages.py (a test checks both lists).
 const handlers = {
   hello(m) {
     setSession(m.session);
@@ -40,9 +47,8 @@ const handlers = {
     $("#connection").textContent = "connected";
     playground.build();
   },
-  error(m) {
-    $("#connection").textContent = m.error;
-  },
+  error: (m) => closedBecause(m.error),
+  closed: (m) => closedBecause(`${m.error}: reload the page`),
   playground: (m) => playground.start(m),
   epoch: (m) => playground.epoch(m),
   stopped: (m) => (m.part === "playground" ? playground : digits).stopped(m),
@@ -60,8 +66,11 @@ socket.addEventListener("message", (event) => {
   const message = JSON.parse(event.data);
   handlers[message.type]?.(message);
 });
+let closeReason = null;
+function closedBecause(reason) {
+  closeReason = reason;
+  $("#connection").textContent = reason;
+}
 socket.addEventListener("close", () => {
-  if (!$("#connection").textContent.includes("tabs")) {
-    $("#connection").textContent = "disconnected: reload the page";
-  }
+  if (closeReason === null) $("#connection").textContent = "disconnected: reload the page";
 });
