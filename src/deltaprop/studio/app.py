@@ -215,11 +215,11 @@ async def close_idle(sessions: Sessions, every: float) -> None:
     while True:
         await asyncio.sleep(every)
         for session in sessions.idle(time.monotonic()):
+            await run_in_threadpool(session.close)  # its threads stopped, its files gone
             minutes = sessions.caps.idle_seconds / 60
             session.publish(
                 {"type": messages.CLOSED, "error": f"closed after {minutes:g} minutes unused"}
             )
-            await run_in_threadpool(session.close)
 
 
 def accepting(media_type: str, handler: Handler) -> Handler:
