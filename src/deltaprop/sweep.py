@@ -114,7 +114,11 @@ def trials(
         argv = (*fixed, *itertools.chain.from_iterable(_flag(k, v) for k, v in params.items()))
         _check(train, argv, params)
         key = json.dumps([list(fixed), sorted(params.items())]).encode()
-        found.append(Trial("t" + hashlib.sha1(key).hexdigest()[:10], params, tuple(argv)))
+        found.append(
+            Trial(
+                "t" + hashlib.sha1(key, usedforsecurity=False).hexdigest()[:10], params, tuple(argv)
+            )
+        )
     return found
 
 

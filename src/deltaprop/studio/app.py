@@ -52,11 +52,25 @@ def bad_request(message: str, field: str = "", status: int = 400) -> JSONRespons
     return JSONResponse({"error": message, "field": field}, status_code=status)
 
 
+async def body_of(request: Request, field: str) -> bytes:
+    """The request's body, read no further than the upload cap (413 past it)."""
+    cap = caps_of(request).upload_bytes
+    too_large = FormError(field, f"the file is over {cap / 2**20:g} MB", 413)
+    if int(request.headers.get("content-length") or 0) > cap:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > cap:
+            raise too_large
+    return bytes(body)
+
+
 async def form_of(request: Request) -> dict[str, Any]:
     """The request's JSON object, or a FormError."""
     try:
-        form = json.loads(await request.body() or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        form = json.loads(await body_of(request, "body") or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nested past Python's stack too
         raise FormError("body", "the request is not valid JSON") from None
     if not isinstance(form, dict):
         raise FormError("body", "expected a JSON object")
@@ -123,9 +137,7 @@ async def stop_digits(request: Request) -> JSONResponse:
 async def upload(request: Request) -> JSONResponse:
     """POST digits/model: a model file's bytes, checked, shown in the digits part."""
     session, caps = session_of(request), caps_of(request)
-    body = await request.body()
-    if len(body) > caps.upload_bytes:
-        return bad_request(f"the file is over {caps.upload_bytes // 2**20} MB", "model", 413)
+    body = await body_of(request, "model")
     network = await run_in_threadpool(read_model, body, caps)
     await run_in_threadpool(session.use_model, network)
     return JSONResponse({"summary": network.summary()})
@@ -279,7 +291,7 @@ def create_app(
         await run_in_threadpool(sessions.close_all)
 
     handlers = {
-        FormError: lambda request, err: bad_request(err.message, err.field),
+        FormError: lambda request, err: bad_request(err.message, err.field, err.status),
         UnknownSession: lambda request, err: bad_request(str(err.args[0]), "session", 404),
     }
     app = Starlette(

@@ -40,11 +40,14 @@ LABELS = {
 
 
 class FormError(ValueError):
-    """A value from the page that cannot be used; ``field`` names the form field."""
+    """A value from the page that cannot be used; ``field`` names the form field.
 
-    def __init__(self, field: str, message: str) -> None:
+    ``status`` is the HTTP status of the answer: 400, or 413 for a body over its cap.
+    """
+
+    def __init__(self, field: str, message: str, status: int = 400) -> None:
         super().__init__(message)
-        self.field, self.message = field, message
+        self.field, self.message, self.status = field, message, status
 
 
 def named(field: str) -> str:
