@@ -202,6 +202,7 @@ def test_a_drawn_seven_is_read_as_seven_and_delta_flows_back(page, digits_model,
     page.click("[data-tab=digits]")
     page.set_input_files("#model-file", str(digits_model))
     until(page, "document.querySelector('#digits-status').textContent.includes('loaded')")
+    assert not page.is_visible("#digits-chart")  # a model file brings no learning curve
     draw_seven(page)
     until(page, "document.querySelector('#prediction').textContent !== '–'")
     assert page.text_content("#prediction") == "7"

@@ -8,11 +8,13 @@ a thread lock. Here every request has its own connection and its own thread.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import threading
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -145,9 +147,12 @@ def test_every_kind_of_request_of_several_sessions_at_once_while_training(studio
     ]
     assert elapsed < TIMEOUT
     assert len(app.state.sessions) == 3
+    sessions = [weakref.ref(app.state.sessions.get(tab.api.split("/")[-2])) for tab in tabs]
     for tab in tabs:
         tab.close()
     deadline = time.monotonic() + 10
-    while len(app.state.sessions) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while any(ref() is not None for ref in sessions) and time.monotonic() < deadline:
+        time.sleep(0.05)  # closing a session joins its threads, off the event loop
+        gc.collect()
     assert len(app.state.sessions) == 0  # every tab that went took its session with it
+    assert [ref() for ref in sessions] == [None] * 3  # and nothing holds on to one

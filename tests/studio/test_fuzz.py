@@ -8,7 +8,10 @@ bodies over the cap, from hypothesis, with and without a valid session.
 from __future__ import annotations
 
 import json
+import os
+from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -69,8 +72,20 @@ def tab() -> Iterator[tuple[Any, str]]:
             yield client, ws.receive_json()["session"]
 
 
+EXAMPLES = int(os.environ.get("DELTAPROP_FUZZ_EXAMPLES", "300"))  # the benchmark runs more
+REPORT = os.environ.get("DELTAPROP_FUZZ_REPORT")  # where the benchmark reads the statuses
+STATUSES: Counter[int] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_statuses() -> Iterator[None]:
+    yield
+    if REPORT:
+        Path(REPORT).write_text(json.dumps(STATUSES))
+
+
 @settings(
-    max_examples=300,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -93,6 +108,7 @@ def test_no_request_gets_a_server_error(tab, route, method, known_session, parts
     prefix = session if known_session else "no-such-session"
     headers = {"content-type": media} if media else {}
     answer = client.request(method or kind, f"/api/{prefix}/{path}", content=body, headers=headers)
+    STATUSES[answer.status_code] += 1
     assert answer.status_code < 500, (answer.status_code, answer.text[:300])
     assert "Traceback" not in answer.text and 'File "' not in answer.text
     if answer.status_code >= 400 and answer.headers.get("content-type") == "application/json":

@@ -9,7 +9,7 @@ from typing import Any
 from ..experiments import EXPERIMENTS, run
 from ..training import Callback, TrainingEvent, watching
 from . import messages
-from .runner import Publish, Stopped, Worker
+from .runner import TURNS, Publish, Stopped, Worker
 
 
 def catalogue() -> list[dict[str, str]]:
@@ -31,6 +31,7 @@ class LabProgress(Callback):
     def on_batch_end(self, event: TrainingEvent) -> None:
         if self.job.cancelled:
             raise Stopped
+        TURNS.pause()  # an experiment computes in turns, like every training thread
         if time.perf_counter() - self._last >= self.interval:
             self._last = time.perf_counter()
             self.job.report(self.runs, event)

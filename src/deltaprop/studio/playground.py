@@ -19,7 +19,7 @@ from ..network import Network
 from ..training import Callback, TrainingEvent
 from . import messages
 from .forms import OUTPUTS, PlaygroundConfig
-from .runner import Controls, Latest, Publish, Worker
+from .runner import TURNS, Controls, Latest, Publish, Worker
 
 MAX_EPOCHS = 10_000
 UNIT_GRID = 24
@@ -124,6 +124,7 @@ class Stream(Callback):
         self.playground.publish_epoch(event, with_frame=wants_frame)
         rest = self.epoch_interval - (time.perf_counter() - self._last_epoch)
         if rest > 0:  # a watchable pace, and time for the server between epochs
+            TURNS.give()
             time.sleep(rest)
         self._last_epoch = time.perf_counter()
 

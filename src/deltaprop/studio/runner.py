@@ -8,6 +8,7 @@ event loop never waits for training.
 from __future__ import annotations
 
 import copy
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,42 @@ from ..training import Callback, TrainingEvent
 T = TypeVar("T")
 Publish = Callable[[dict[str, Any]], None]
 """Sends one message to the page (safe to call from any thread)."""
+
+
+class Turns:
+    """Turns on the CPU for the studio's training threads: as many at once as there are cores.
+
+    Thirty tabs training at once would otherwise be thirty threads wanting Python's GIL
+    beside the server's event loop, which then waits in line behind all of them for every
+    answer (a page load took seconds). With turns, at most one thread per core computes;
+    the others wait on a semaphore, outside the GIL's queue. A thread gives its turn back
+    between batches, while it sleeps or waits for the page, and when it ends.
+    """
+
+    def __init__(self, cores: int | None = None) -> None:
+        self._free = threading.Semaphore(max(1, cores or os.cpu_count() or 1))
+        self._holding = threading.local()
+
+    def take(self, timeout: float | None = None) -> bool:
+        """Wait for a turn (at most ``timeout`` s); whether this thread has one now."""
+        if not getattr(self._holding, "turn", False):
+            self._holding.turn = self._free.acquire(timeout=timeout)
+        return bool(self._holding.turn)
+
+    def give(self) -> None:
+        """Give the turn back (a no-op for a thread that has none)."""
+        if getattr(self._holding, "turn", False):
+            self._holding.turn = False
+            self._free.release()
+
+    def pause(self) -> None:
+        """Let a waiting thread compute, then go on."""
+        self.give()
+        self.take()
+
+
+TURNS = Turns()
+"""The turns every training thread of the studio shares."""
 
 
 class Stopped(Exception):
@@ -59,14 +96,17 @@ class Controls(Callback):
             self._changed.notify_all()
 
     def on_epoch_begin(self, event: TrainingEvent) -> None:
+        TURNS.give()  # waiting for the page takes no turn
         with self._changed:
             self._changed.wait_for(lambda: self._stopped or self._budget != 0)
             if self._stopped:
                 raise Stopped
             if self._budget > 0:
                 self._budget -= 1
+        TURNS.take()
 
     def on_batch_end(self, event: TrainingEvent) -> None:
+        TURNS.pause()
         if self._stopped:  # a long epoch (a CNN) ends at the next batch
             raise Stopped
 
@@ -103,6 +143,8 @@ class Worker:
             self._done(f"{type(err).__name__}: {err}")
         else:
             self._done(None)
+        finally:
+            TURNS.give()
 
 
 @dataclass
