@@ -127,7 +127,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def load(n_tabs: int, seconds: float) -> dict[str, Any]:
+def load(n_tabs: int, seconds: float, settle: float = 12.0) -> dict[str, Any]:
     """The figures of one run with ``n_tabs`` tabs playing for ``seconds``."""
     port = free_port("127.0.0.1")
     process = server_process(port, n_tabs)
@@ -176,7 +176,7 @@ def load(n_tabs: int, seconds: float) -> dict[str, Any]:
             end = time.monotonic()
             peak = memory(server)
             rates = [tab.rate(start, end) for tab in tabs]
-        time.sleep(12.0)  # the tabs' sessions close; idle pool threads retire after 10 s
+        time.sleep(settle)  # the tabs' sessions close; idle pool threads retire after 10 s
         after = memory(server)
         with ExitStack() as stack:  # released: all of them can be opened again, and played
             tabs = [Tab(base, stack) for _ in range(n_tabs)]
@@ -184,7 +184,7 @@ def load(n_tabs: int, seconds: float) -> dict[str, Any]:
                 assert tab.post("playground") == 200 and tab.post("playground/play") == 200
             time.sleep(seconds / 4)
             again = sum(bool(tab.stamps) for tab in tabs)
-        time.sleep(12.0)
+        time.sleep(settle)
         second = memory(server)
         return {
             "tabs": n_tabs,
@@ -275,8 +275,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--fuzz", type=int, default=3000, help="fuzz examples")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--quick", action="store_true", help="3 tabs, 2 s: a smoke test")
     args = parser.parse_args(argv)
-    figures = load(args.tabs, args.seconds)
+    if args.quick:
+        args.tabs, args.seconds, args.fuzz = 3, 2.0, 30
+    figures = load(args.tabs, args.seconds, settle=1.0 if args.quick else 12.0)
     statuses, outcome = fuzz(args.fuzz)
     write_section(args.out, section(figures, statuses, outcome))
     return 0

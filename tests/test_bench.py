@@ -45,3 +45,18 @@ def test_quick_studio_benchmark_writes_its_section(tmp_path):
     report = out.read_text()
     assert "## Other (kept)" in report and "## Studio (" in report
     assert "playground updates per second" in report and "one drawn digit" in report
+
+
+def test_quick_studio_load_benchmark_writes_its_section(tmp_path):
+    out = tmp_path / "results.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.studio_load", "--quick", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = out.read_text()
+    assert "## Studio under load (" in report and "3 tabs each playing" in report
+    assert "Sessions released: 3 of 3" in report and "no 5xx" in report

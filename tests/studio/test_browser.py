@@ -181,6 +181,9 @@ def test_play_on_xor_until_the_test_cost_is_low(page, tmp_path):
     page.click("[data-action=pause]")
     assert "test accuracy" in page.text_content("#playground-readout")
     screenshot(page, "playground", tmp_path)
+    with page.expect_download() as download:  # the cookie goes with a plain link too
+        page.click("[data-export='playground/history.csv']")
+    assert Path(download.value.path()).read_text().startswith("epoch,train_cost")
 
 
 def test_four_sigmoid_layers_show_the_vanishing_gradient(page, tmp_path):

@@ -112,3 +112,31 @@ def test_free_ports_are_found_for_local_hosts(host):
     except OSError:
         pytest.skip(f"{host} is not available here")
     assert 0 < port < 65536
+
+
+def test_the_classroom_flags_reach_the_server(monkeypatch):
+    calls = []
+    studio = sys.modules["deltaprop.studio"]
+    monkeypatch.setattr(studio, "serve", lambda serving, **kw: calls.append((serving, kw)))
+    monkeypatch.setenv("DELTAPROP_STUDIO_PASSWORD", "a class password")
+    flags = ["--host", "0.0.0.0", "--password", "--max-sessions", "30", "--idle-timeout", "5"]
+    assert main(["studio", "--no-browser", *flags, "--allow-host", "Studio.School.Example"]) == 0
+    serving, kw = calls[-1]
+    caps = kw["caps"]
+    assert (caps.sessions, caps.sessions_per_client, caps.idle_seconds) == (30, 3, 300)
+    access = serving.access(8000)
+    assert access.token and access.password_hash.startswith("scrypt:")
+    assert "a class password" not in repr(access) + access.password_hash  # kept hashed only
+    assert access.allows_host("studio.school.example:8000") and access.any_ip
+    assert main(["studio", "--no-browser", "--sessions-per-client", "50"]) == 0
+    assert calls[-1][1]["caps"].sessions_per_client == 8  # never above --max-sessions
+    monkeypatch.setenv("DELTAPROP_STUDIO_TOKEN", "token-from-the-environment")
+    assert main(["studio", "--no-browser"]) == 0
+    assert calls[-1][0].access(8000).token == "token-from-the-environment"
+    assert calls[-1][1]["caps"].sessions_per_client == 8  # on 127.0.0.1: every tab is yours
+
+
+def test_a_short_password_is_refused(monkeypatch, capsys):
+    monkeypatch.setenv("DELTAPROP_STUDIO_PASSWORD", "short")
+    assert main(["studio", "--no-browser", "--password"]) == 1
+    assert "at least 8 characters" in capsys.readouterr().err
