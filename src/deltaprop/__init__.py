@@ -4,6 +4,9 @@ Forward propagation, backpropagation of the errors δ, and gradient descent, wri
 way the lecture notes derive them.
 """
 
+import importlib
+from types import ModuleType
+
 from . import costs, datasets, initializers, metrics, optimizers, parallel, schedules, training
 from .archive import ModelFileError
 from .costs import CrossEntropy, LogLikelihood, Quadratic
@@ -36,6 +39,17 @@ from .training import (
 )
 
 __version__ = "0.1.0"
+
+LAZY = ("diagnostics", "experiments", "onnx", "plots", "sklearn", "spec", "studio", "sweep")
+"""Subpackages imported on first use (``deltaprop.onnx.load(...)`` works without importing
+``deltaprop.onnx`` first); several need an extra, which the core does not."""
+
+
+def __getattr__(name: str) -> ModuleType:
+    if name in LAZY:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SGD",

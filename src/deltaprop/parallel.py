@@ -98,17 +98,34 @@ def get_num_threads() -> int:
     """The number of threads deltaprop may use now (see the module docstring)."""
     if _chosen is not None:
         return _chosen
+    env = threads_from_environment()  # checked even where BLAS is not threaded: one rule
     blas = _blas()
     if blas is None:
         return 1
-    env = os.environ.get("DELTAPROP_NUM_THREADS", "").strip()
-    if env:
-        if not env.isdigit() or int(env) < 1:
-            raise ValueError(f"DELTAPROP_NUM_THREADS must be a positive integer, got {env!r}")
-        return int(env)
+    if env is not None:
+        return env
     if _blas_users:  # our own hold on BLAS must not shrink the plan of a fit beside it
         return _blas_before
     return _blas_threads(blas)
+
+
+def threads_from_environment() -> int | None:
+    """``DELTAPROP_NUM_THREADS`` as a number (None when unset); a ValueError if it is not one.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["DELTAPROP_NUM_THREADS"] = "2"
+    >>> threads_from_environment()
+    2
+    >>> del os.environ["DELTAPROP_NUM_THREADS"]
+    """
+    env = os.environ.get("DELTAPROP_NUM_THREADS", "").strip()
+    if not env:
+        return None
+    if not env.isdigit() or int(env) < 1:
+        raise ValueError(f"DELTAPROP_NUM_THREADS must be a positive integer, got {env!r}")
+    return int(env)
 
 
 def _blas_threads(blas: Any) -> int:

@@ -38,7 +38,14 @@ def check_inputs(X: Any, input_shape: tuple[int, ...] | None, dtype: np.dtype) -
     """Validate a batch of inputs (one example per row) and return it as ``dtype``."""
     x = as_numeric(X, "X")
     if x.ndim < 2:
-        hint = " (use X.reshape(-1, 1) for a single feature)" if x.ndim == 1 else ""
+        hint = ""
+        if x.ndim == 1:
+            one = input_shape is None or x.size == int(np.prod(input_shape))
+            hint = (
+                f" (one example of {x.size} features? use X.reshape(1, -1))"
+                if one and input_shape != (1,)
+                else " (many examples of one feature? use X.reshape(-1, 1))"
+            )
         raise ValueError(
             f"X must have one example per row, shape (n, features); got {x.shape}{hint}"
         )

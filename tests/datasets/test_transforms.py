@@ -33,7 +33,10 @@ def test_shift_one_axis_and_batches():
     np.testing.assert_array_equal(out[0], [[5, 6, 7, 8], [9, 10, 11, 12], [0, 0, 0, 0]])
     np.testing.assert_array_equal(out[1], 10 * out[0])
     np.testing.assert_array_equal(shift(IMG, 0, 0), IMG)
-    assert not shift(IMG, 4, 0).any() and not shift(IMG, 0, -3).any()
+    assert not shift(IMG, 3, 0)[:, :3].any() and not shift(IMG, 0, -2)[1:].any()
+    for dx, dy in [(4, 0), (0, -3), (100, 100)]:  # out of view: a blank image is an error
+        with pytest.raises(ValueError, match="out of view"):
+            shift(IMG, dx, dy)
 
 
 def test_expand_with_shifts_keeps_labels_aligned():

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from ..archive import ModelFileError
 from ..datasets.download import DownloadError
+from ..parallel import threads_from_environment
 from ..training import DivergenceError
 from . import evaluate, experiment, export, gradcheck, info, predict, studio, sweep, train
 from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, Parser
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: Any) -> int:
     try:
+        threads_from_environment()  # a bad DELTAPROP_NUM_THREADS is named before any work
         return int(args.run(args))
     except KeyboardInterrupt:
         print("deltaprop: interrupted", file=sys.stderr)

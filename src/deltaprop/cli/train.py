@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,15 @@ from ..training import EarlyStopping
 from ..validation import check_positive_int
 from .common import EXIT_INTERRUPTED, Parser, add_data_flags, load_data, registered, schedule, sizes
 
+RUN_FILES = (
+    "model.npz",
+    "history.json",
+    "history.csv",
+    "learning_curve.png",
+    "checkpoint.npz",
+    "config.json",
+)
+"""What a run writes to --out; a folder holding any of them holds a run."""
 FEW_TEST_EXAMPLES = 30
 """Below this many test examples, the test accuracy says little; the command warns."""
 
@@ -108,6 +118,11 @@ def add_parser(sub: Any) -> None:
     data.add_argument(
         "--resume", action="store_true", help="continue from the checkpoint if there is one"
     )
+    data.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace a run already in --out (by default a run is never overwritten)",
+    )
     data.add_argument("--no-progress", action="store_true", help="no progress bar")
     train.set_defaults(run=run)
 
@@ -131,6 +146,19 @@ def build_network(
         bias_init=args.bias_init,
         seed=args.seed,
         dtype=args.dtype,
+    )
+
+
+def check_output(net: Network, y: np.ndarray, n_classes: int) -> None:
+    """A network for class labels must give one output per class (or one, for two classes)."""
+    if y.ndim != 1 or y.dtype.kind not in "iu":
+        return  # real-valued or one-hot targets: the cost checks their width
+    n_out = net.n_out
+    if n_out == n_classes or (n_out == 1 and n_classes == 2):
+        return
+    raise ValueError(
+        f"the network gives {n_out} outputs but the data has {n_classes} classes: end "
+        f"--layers with dense:{n_classes}:softmax (or use --hidden, which adds that layer)"
     )
 
 
@@ -179,8 +207,37 @@ def standalone_parser() -> argparse.ArgumentParser:
     return sub.choices["train"]  # type: ignore[no-any-return]
 
 
+def check_out(args: argparse.Namespace) -> None:
+    """Refuse to write over a run in --out, unless asked to (--overwrite, --resume)."""
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {out} is a file, not a folder: name a folder for the run")
+    found = [name for name in RUN_FILES if (out / name).exists()]
+    if not found or args.overwrite or args.resume:  # --resume continues the run that is there
+        return
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime((out / found[0]).stat().st_mtime))
+    raise ValueError(
+        f"{out} already holds a run ({', '.join(found[:2])}, {when}): choose another --out, "
+        "add --overwrite to replace it, or --resume to continue an interrupted one"
+    )
+
+
+def validation_size(value: float) -> int | float:
+    """--validation as load() takes it: a fraction in (0, 1), a whole count, or 0 for none."""
+    if 0 <= value < 1:
+        return value
+    if value >= 1 and value == int(value):
+        return int(value)
+    raise ValueError(
+        f"--validation must be a fraction between 0 and 1 or a whole number of examples, "
+        f"got {value:g}"
+    )
+
+
 def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
     """Check what can be checked before loading data; return the optimiser."""
+    validation_size(args.validation)
+    check_out(args)
     check_positive_int(args.epochs, "epochs")
     check_positive_int(args.batch_size, "batch size")
     if args.lmbda < 0:
@@ -200,11 +257,13 @@ def run(args: argparse.Namespace) -> int:
     opt = check_args(args)  # before any work is done
     if args.threads is not None:
         parallel.set_num_threads(args.threads)
-    validation = int(args.validation) if args.validation >= 1 else args.validation
-    data = load_data(args, validation=validation, dtype=args.dtype, seed=args.seed)
+    data = load_data(
+        args, validation=validation_size(args.validation), dtype=args.dtype, seed=args.seed
+    )
     X, y = data.train
     n_classes = len(data.classes) if data.classes else int(np.max(y)) + 1
     net = build_network(args, X.shape[1], n_classes, data.image_shape)
+    check_output(net, y, n_classes)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     checkpoint = Path(args.checkpoint) if args.checkpoint else out / "checkpoint.npz"

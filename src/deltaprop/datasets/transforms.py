@@ -35,12 +35,22 @@ def shift(images: np.ndarray, dx: int, dy: int) -> np.ndarray:
     if images.ndim < 2:
         raise ValueError(f"images need at least 2 dimensions (rows, cols), got {images.shape}")
     rows, cols = images.shape[-2:]
+    check_shift(dx, dy, (rows, cols))
     out = np.zeros_like(images)
-    if abs(dx) >= cols or abs(dy) >= rows:
-        return out
     (r_dst, r_src), (c_dst, c_src) = _span(dy, rows), _span(dx, cols)
     out[..., r_dst, c_dst] = images[..., r_src, c_src]
     return out
+
+
+def check_shift(dx: int, dy: int, image_shape: tuple[int, ...]) -> None:
+    """A ValueError if moving by (dx, dy) would move an image out of view entirely."""
+    rows, cols = image_shape[-2:]
+    if abs(dx) >= cols or abs(dy) >= rows:
+        raise ValueError(
+            f"a shift of ({dx}, {dy}) pixels moves a {rows}x{cols} image out of view, leaving "
+            f"a blank image: move it by fewer than {cols} across and {rows} down "
+            "(a few pixels, for augmentation)"
+        )
 
 
 def expand_with_shifts(
@@ -65,6 +75,7 @@ def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -
     images = np.asarray(images)
     if max_shift < 0:
         raise ValueError(f"max_shift must be >= 0, got {max_shift}")
+    check_shift(max_shift, max_shift, images.shape)
     n, (rows, cols) = len(images), images.shape[-2:]
     k = max_shift
     padded = np.pad(images, [(0, 0)] * (images.ndim - 2) + [(k, k), (k, k)])
@@ -121,6 +132,9 @@ class Augment:
     ) -> None:
         if max_shift < 0 or max_degrees < 0:
             raise ValueError("max_shift and max_degrees must be >= 0")
+        check_shift(int(max_shift), int(max_shift), tuple(image_shape))
+        if max_degrees > 180:
+            raise ValueError(f"max_degrees must be at most 180, got {max_degrees:g}")
         self.max_shift, self.max_degrees = int(max_shift), float(max_degrees)
         self.image_shape = tuple(image_shape)
 
