@@ -10,6 +10,7 @@ Training checkpoints are the training loop's business: :mod:`deltaprop.training.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from .archive import ArchiveReader, ModelFileError, write_archive
 from .backend import to_numpy
@@ -17,11 +18,15 @@ from .network import Network
 
 FORMAT = "deltaprop-model"
 
-__all__ = ["FORMAT", "ModelFileError", "load", "save"]
+__all__ = ["FORMAT", "ModelFileError", "data_of", "load", "save"]
 
 
-def save(network: Network, path: str | Path) -> None:
+def save(network: Network, path: str | Path, *, data: dict[str, Any] | None = None) -> None:
     """Save the architecture and parameters of ``network`` to one file (atomically).
+
+    ``data`` (JSON) records what the network was trained on: ``deltaprop train`` stores the
+    data set's name and how its inputs were scaled, which ``evaluate`` and ``predict`` read
+    back with :func:`data_of` to treat new inputs the same way.
 
     Examples
     --------
@@ -34,7 +39,7 @@ def save(network: Network, path: str | Path) -> None:
     """
     write_archive(
         path,
-        {"format": FORMAT, "network": network.get_config()},
+        {"format": FORMAT, "network": network.get_config(), "data": data or {}},
         {name: to_numpy(p) for name, p, _ in network.named_parameters()},
     )
 
@@ -68,3 +73,18 @@ def network_from(reader: ArchiveReader, config: object) -> Network:
     for name, param, _ in network.named_parameters():
         param[...] = reader.read(name, param.shape, param.dtype, what="parameter")
     return network
+
+
+def data_of(path: str | Path) -> dict[str, Any]:
+    """What :func:`save` recorded about a model's training data (``{}`` if nothing).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
+    >>> save(Network.from_sizes([4, 2]), path, data={"dataset": "mine.csv"})
+    >>> data_of(path)
+    {'dataset': 'mine.csv'}
+    """
+    found = ArchiveReader(path, FORMAT).meta.get("data") or {}
+    return found if isinstance(found, dict) else {}

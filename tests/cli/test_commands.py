@@ -205,8 +205,10 @@ def test_8bit_pixels_in_a_user_file_are_scaled_and_said_so(tmp_path):
     np.savez(tmp_path / "digits.npz", X=np.round(X * 255).astype(np.uint8), y=y)
     data = ["--dataset", str(tmp_path / "digits.npz"), "--out", str(tmp_path)]
     done = run("train", "--hidden", "20", "--epochs", "3", "--no-progress", *data)
-    notes = [line for line in done.stdout.splitlines() if "8-bit pixel values" in line]
-    assert len(notes) == 1 and "scaled them to [0, 1]" in notes[0]
+    notes = [line for line in done.stdout.splitlines() if line.startswith("note:")]
+    assert notes == [
+        f"note: {data[1]} holds whole numbers 0-255: divided them by 255 (--scale to change)"
+    ]
     assert float(done.stdout.split("test accuracy:")[1].split("%")[0]) > 80
     assert "warning" not in done.stderr
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import datasets, schedules
@@ -72,24 +73,54 @@ def registered(registry: Registry[Any]) -> Callable[[str], str]:
     return parse
 
 
-def add_data_flags(parser: argparse.ArgumentParser) -> None:
-    """--dataset and --data-dir."""
+def label_column(text: str) -> int | str:
+    """A CSV label column: an index (negative from the end) or a header name."""
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def add_data_flags(parser: argparse.ArgumentParser, default: str = "mnist-sample") -> None:
+    """--dataset, --data-dir, --scale and --label-column."""
     parser.add_argument(
         "--dataset",
-        default="mnist-sample",
-        help="mnist-sample (bundled, default), mnist, fashion-mnist, or a .npz/.csv file",
+        help="mnist-sample (bundled), mnist, fashion-mnist, or a .npz/.csv file "
+        f"(default: {default})",
     )
     parser.add_argument(
         "--data-dir", help="where to look first for the MNIST/Fashion-MNIST IDX files"
     )
+    parser.add_argument(
+        "--scale",
+        choices=datasets.SCALES,
+        help="how a file's inputs are scaled: auto (from their range, said in one line), none, "
+        "255, minmax (default: auto; evaluate: as the model's training data was)",
+    )
+    parser.add_argument(
+        "--label-column",
+        type=label_column,
+        default=0,
+        metavar="N|NAME",
+        help="a CSV file's label column: index (0 first, -1 last) or header name (default 0)",
+    )
 
 
-def load_data(args: argparse.Namespace, **kwargs: Any) -> datasets.Dataset:
-    """The data set named by --dataset; says so when 8-bit pixels were scaled."""
-    data = datasets.load(args.dataset, data_dir=args.data_dir, **kwargs)
-    if data.scaled_pixels:
-        print(f"note: {args.dataset} holds 8-bit pixel values (0-255); scaled them to [0, 1]")
+def load_data(
+    args: argparse.Namespace, default: str = "mnist-sample", **kwargs: Any
+) -> datasets.Dataset:
+    """The data set named by --dataset (else ``default``); says in one line how it was scaled."""
+    name = args.dataset or default
+    kwargs.setdefault("scale", args.scale or "auto")
+    data = datasets.load(name, data_dir=args.data_dir, label_column=args.label_column, **kwargs)
+    if note := data.scaling.describe(name):
+        print(note)
     return data
+
+
+def data_record(data: datasets.Dataset) -> dict[str, Any]:
+    """What a model file records of its training data (see :func:`deltaprop.data_of`)."""
+    record: dict[str, Any] = {"dataset": data.name, "scaling": data.scaling.to_dict()}
+    if data.name not in datasets.DATASETS:  # a file: found again from any folder
+        record["path"] = str(Path(data.name).resolve())
+    return record
 
 
 def with_extra(module: str, extra: str, what: str) -> Any:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import datasets
+from ..datasets import Scaling
 from ..metrics import confusion_matrix, per_class_accuracy
-from ..serialization import load
+from ..serialization import data_of, load
 from .common import add_data_flags, load_data, pair
 
 
@@ -20,7 +22,7 @@ def add_parser(sub: Any) -> None:
         "evaluate", help="accuracy, cost, per-class accuracy, confusion matrix"
     )
     evaluate.add_argument("model", help="a model file written by deltaprop train")
-    add_data_flags(evaluate)
+    add_data_flags(evaluate, default="the one the model was trained on")
     evaluate.add_argument(
         "--shift",
         type=pair,
@@ -37,11 +39,35 @@ def add_parser(sub: Any) -> None:
     evaluate.set_defaults(run=run)
 
 
+def recorded_data(args: argparse.Namespace) -> tuple[str, Scaling | str]:
+    """The data set and scaling to evaluate on: the flags', else what the model records."""
+    record = data_of(args.model)
+    name = args.dataset or record.get("dataset") or "mnist-sample"
+    if args.dataset is None and not Path(name).exists() and record.get("path"):
+        name = record["path"]  # the file, seen from another folder
+    if args.dataset is None and record.get("dataset"):
+        print(f"data: {name}, as recorded in the model file (--dataset to choose another)")
+    scaling: Scaling | str = args.scale or "auto"
+    if args.scale is None and record.get("scaling"):
+        scaling = Scaling.from_dict(record["scaling"])
+    return name, scaling
+
+
 def run(args: argparse.Namespace) -> int:
     """Report accuracy, cost, per-class accuracy and the confusion matrix on test data."""
     net = load(args.model)
-    data = load_data(args, dtype=str(net.dtype))
+    name, scaling = recorded_data(args)
+    data = load_data(args, name, dtype=str(net.dtype), scale=scaling)
     X, y = data.test
+    if isinstance(scaling, Scaling) and (found := scaling.outside(X)) is not None:
+        print(
+            f"warning: once scaled as the model's training data was, {name} ranges over "
+            f"{found[0]:.3g} to {found[1]:.3g}, far outside what the model saw "
+            f"({scaling.apply(np.array(scaling.low), np.float64):.3g} to "
+            f"{scaling.apply(np.array(scaling.high), np.float64):.3g}): is it scaled "
+            "differently? (--scale)",
+            file=sys.stderr,
+        )
     title = f"{data.name} test set"
     if args.shift:
         if data.image_shape is None:

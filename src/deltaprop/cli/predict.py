@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..serialization import load
+from ..datasets import Scaling
+from ..datasets.images import BlankImageError
+from ..serialization import data_of, load
+from .common import EXIT_ERROR
 
 
 def add_parser(sub: Any) -> None:
@@ -20,8 +24,12 @@ def add_parser(sub: Any) -> None:
     predict.set_defaults(run=run)
 
 
-def inputs_from(path: Path, n_in: int) -> np.ndarray:
-    """One file's inputs as rows: an image (MNIST-style 28x28) or an .npy array."""
+def inputs_from(path: Path, n_in: int, scaling: Scaling) -> np.ndarray:
+    """One file's inputs as rows: an image (MNIST-style 28x28) or an .npy array.
+
+    An array is scaled as the model's training data was (its model file says how);
+    an image becomes MNIST-style values in [0, 1].
+    """
     if path.suffix.lower() == ".npy":
         try:
             array = np.load(path, allow_pickle=False)
@@ -29,9 +37,9 @@ def inputs_from(path: Path, n_in: int) -> np.ndarray:
             raise ValueError(f"{path}: not a readable .npy array ({err})") from None
         if array.dtype.kind not in "biuf":
             raise ValueError(f"{path}: expected a numeric array, got {array.dtype}")
-        x = array.astype(np.float64)
-        if array.dtype == np.uint8 or x.max(initial=0) > 1:
-            x = x / 255
+        x = scaling.apply(array, np.float64)
+        if not np.isfinite(x).all():
+            raise ValueError(f"{path}: the array holds NaN or infinity")
         if x.size % n_in:
             raise ValueError(f"{path}: shape {array.shape} does not hold inputs of {n_in} values")
         return x.reshape(-1, n_in)
@@ -47,9 +55,18 @@ def run(args: argparse.Namespace) -> int:
     """Print the predicted class and the top probabilities of each input."""
     net = load(args.model)
     n_in = int(np.prod(net.input_shape)) if net.input_shape else 784
+    record = data_of(args.model).get("scaling")
+    scaling = Scaling.from_dict(record) if record else Scaling("none")
+    blank = 0
     for name in args.files:
         path = Path(name)
-        proba = net.predict_proba(inputs_from(path, n_in))
+        try:
+            x = inputs_from(path, n_in, scaling)
+        except BlankImageError as err:  # said, and no prediction made up for it
+            print(f"{err}: no prediction", file=sys.stderr)
+            blank += 1
+            continue
+        proba = net.predict_proba(x)
         if proba.shape[1] == 1:  # one sigmoid output: the probability of class 1
             proba = np.hstack([1 - proba, proba])
         for k, p in enumerate(proba):
@@ -57,4 +74,4 @@ def run(args: argparse.Namespace) -> int:
             top = np.argsort(-p, kind="stable")[: args.top]
             shown = ", ".join(f"{c}: {p[c]:.1%}" for c in top)
             print(f"{label}: {top[0]}  ({shown})")
-    return 0
+    return EXIT_ERROR if blank else 0

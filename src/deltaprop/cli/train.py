@@ -19,7 +19,16 @@ from ..serialization import save
 from ..spec import parse_layers
 from ..training import EarlyStopping
 from ..validation import check_positive_int
-from .common import EXIT_INTERRUPTED, Parser, add_data_flags, load_data, registered, schedule, sizes
+from .common import (
+    EXIT_INTERRUPTED,
+    Parser,
+    add_data_flags,
+    data_record,
+    load_data,
+    registered,
+    schedule,
+    sizes,
+)
 
 RUN_FILES = (
     "model.npz",
@@ -149,6 +158,45 @@ def build_network(
     )
 
 
+def check_labels(data: datasets.Dataset, net: Network, label_column: int | str) -> None:
+    """Labels a classifier can learn from: class indices, of at least two classes."""
+    y = data.train[1]
+    classifier = net.layers[-1].name == "softmax"
+    if y.ndim != 1 or y.size == 0:
+        return
+    column = f"the labels (column {label_column} of {data.name})"
+    if y.dtype.kind == "f" and classifier:
+        shown = ", ".join(f"{v:g}" for v in np.unique(y)[:3])
+        raise ValueError(
+            f"{column} are not class indices 0, 1, 2, ...: found {shown}, ... A classifier "
+            f"needs whole-number labels{_label_hint(data, label_column)}"
+        )
+    if y.dtype.kind in "iu" and len(np.unique(y)) < 2:
+        raise ValueError(
+            f"{column} hold one class only (every label is {y[0]}): a classifier needs "
+            f"examples of at least two classes{_label_hint(data, label_column)}"
+        )
+
+
+def _label_hint(data: datasets.Dataset, label_column: int | str) -> str:
+    """Where the labels may be instead: a column of a few whole numbers, if there is one."""
+    X = data.train[0]
+    if X.ndim != 2 or data.name in datasets.DATASETS or label_column != 0:
+        return ""
+    raw = data.scaling.undo(X)
+    for j in (X.shape[1] - 1, *range(X.shape[1] - 1)):  # the last column first
+        values = np.unique(np.round(raw[:, j], 6))
+        if 2 <= len(values) <= 100 and np.array_equal(values, np.round(values)):
+            where, flag = (
+                ("the last column", -1) if j == X.shape[1] - 1 else (f"column {j + 1}", j + 1)
+            )
+            return (
+                f". The label is read from the first column; {where} holds whole numbers "
+                f"{values[0]:g}-{values[-1]:g}: if that is the label, add --label-column {flag}"
+            )
+    return ". The label is read from the first column (--label-column chooses another)"
+
+
 def check_output(net: Network, y: np.ndarray, n_classes: int) -> None:
     """A network for class labels must give one output per class (or one, for two classes)."""
     if y.ndim != 1 or y.dtype.kind not in "iu":
@@ -263,6 +311,7 @@ def run(args: argparse.Namespace) -> int:
     X, y = data.train
     n_classes = len(data.classes) if data.classes else int(np.max(y)) + 1
     net = build_network(args, X.shape[1], n_classes, data.image_shape)
+    check_labels(data, net, args.label_column)
     check_output(net, y, n_classes)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -313,7 +362,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
-    save(net, out / "model.npz")
+    save(net, out / "model.npz", data=data_record(data))
     written.insert(0, out / "model.npz")
     if history.stop_reason:
         print(history.stop_reason)

@@ -17,6 +17,7 @@ from ..backend import resolve_dtype
 from ..jupyter import table
 from .idx import IdxError, read_idx, read_idx_pair, write_idx
 from .mnist import load_idx_dataset, load_mnist_sample
+from .scaling import SCALES, Scaling, choose
 from .split import stratified_split
 from .toy import TOY, toy
 from .transforms import (
@@ -57,8 +58,13 @@ class Dataset:
     validation: Pair | None = None
     classes: list[str] = field(default_factory=list)
     image_shape: tuple[int, ...] | None = None
-    scaled_pixels: bool = False
-    """Whether X came as 8-bit pixel values (0-255) and was scaled to [0, 1]."""
+    scaling: Scaling = field(default_factory=Scaling)
+    """How the inputs of a user's file were scaled (the named data sets come in [0, 1])."""
+
+    @property
+    def scaled_pixels(self) -> bool:
+        """Whether the inputs were scaled (kept for code written before :attr:`scaling`)."""
+        return not self.scaling.identity
 
     def _repr_html_(self) -> str:
         """Jupyter's view: the splits with their sizes, input shape and examples per class."""
@@ -125,33 +131,41 @@ def is_8bit_pixels(X: np.ndarray) -> bool:
     return bool(X.min() >= 0 and 1 < X.max() <= 255)
 
 
-def _scaled(X: np.ndarray, dtype: np.dtype, pixels: bool) -> np.ndarray:
-    """X as ``dtype``, divided by 255 if it holds 8-bit pixel values."""
-    return X.astype(dtype) / dtype.type(255) if pixels else X.astype(dtype)
-
-
 def _user_file(
-    path: Path, test_fraction: float, seed: int, dtype: np.dtype
-) -> tuple[Pair, Pair, bool]:
+    path: Path,
+    test_fraction: float,
+    seed: int,
+    dtype: np.dtype,
+    scale: str | Scaling = "auto",
+    label_column: int | str = 0,
+) -> tuple[Pair, Pair, Scaling]:
     """Train and test pairs from the user's .npz or .csv file (split when no test set is given).
 
-    8-bit pixel values are scaled to [0, 1]; the flag says whether that happened.
+    Inputs are scaled by ``scale``: a rule of :mod:`.scaling`, chosen on the training
+    inputs, or a :class:`Scaling` already chosen (a model's, to evaluate it the same way).
     """
+    test_given: Pair | None = None
     if path.suffix == ".npz":
         arrays = read_npz(path)
         X, y = arrays["X"], arrays["y"]
-        pixels = is_8bit_pixels(X)
         if "X_test" in arrays and "y_test" in arrays:
-            X_test = _scaled(arrays["X_test"], dtype, pixels)
-            return (_scaled(X, dtype, pixels), y), (X_test, arrays["y_test"]), pixels
+            test_given = arrays["X_test"], arrays["y_test"]
     elif path.suffix == ".csv":
-        X, y = read_csv(path)
+        X, y = read_csv(path, label_column)
     else:
         raise ValueError(f"{path}: unknown data file type; use .npz (arrays X, y) or .csv")
-    if X.dtype.kind not in "biuf":
-        raise ValueError(f"{path}: X must be numeric, got {X.dtype}")
-    pixels = is_8bit_pixels(X)
-    X = _scaled(X, dtype, pixels)
+    for x_name, y_name, (xs, ys) in [("X", "y", (X, y))] + (
+        [("X_test", "y_test", test_given)] if test_given else []
+    ):
+        if xs.dtype.kind not in "biuf":
+            raise ValueError(f"{path}: {x_name} must be numeric, got {xs.dtype}")
+        check_finite(path, x_name, xs)
+        check_finite(path, y_name, ys)
+    scaling = scale if isinstance(scale, Scaling) else choose(X, scale)
+    if test_given is not None:
+        X_test, y_test = test_given
+        return (scaling.apply(X, dtype), y), (scaling.apply(X_test, dtype), y_test), scaling
+    X = scaling.apply(X, dtype)
     n_test = round(test_fraction * len(X))
     classes = y.dtype.kind in "iu"
     if classes:
@@ -159,7 +173,20 @@ def _user_file(
     else:
         order = np.random.default_rng(seed).permutation(len(X))
         train, test = order[n_test:], order[:n_test]
-    return (X[train], y[train]), (X[test], y[test]), pixels
+    return (X[train], y[train]), (X[test], y[test]), scaling
+
+
+def check_finite(path: Path, name: str, values: np.ndarray) -> None:
+    """A ValueError naming the row and column of the first NaN or infinity in ``values``."""
+    if values.dtype.kind != "f" or np.isfinite(values).all():
+        return
+    where = np.argwhere(~np.isfinite(values))[0]
+    bad = values[tuple(where)]
+    at = f"row {where[0]}" + (f", column {where[1]}" if len(where) > 1 else "")
+    raise ValueError(
+        f"{path}: {name} holds {bad} at {at} (counting from 0), "
+        f"{int((~np.isfinite(values)).sum())} such values in all: fill or drop them first"
+    )
 
 
 def load(
@@ -174,6 +201,8 @@ def load(
     seed: int = 0,
     download: bool = True,
     test_fraction: float = 0.2,
+    scale: str | Scaling = "auto",
+    label_column: int | str = 0,
 ) -> Dataset:
     """Load a data set by name (``"mnist-sample"``, ``"mnist"``, ``"fashion-mnist"``) or path.
 
@@ -193,6 +222,12 @@ def load(
         Images as rows of pixels (True) or as (n, rows, cols) arrays.
     seed : int
         Seeds the splits of the bundled sample and of user files.
+    scale : str or Scaling
+        How a user file's inputs are scaled: ``"auto"`` (from the data's range, see
+        :mod:`deltaprop.datasets.scaling`), ``"none"``, ``"255"``, ``"minmax"``, or a
+        :class:`Scaling` chosen before (a model's). The named data sets come in [0, 1].
+    label_column : int or str
+        The label column of a CSV file (an index, negative from the end, or a header name).
 
     Examples
     --------
@@ -213,13 +248,13 @@ def load(
         )
         classes = FASHION if name == "fashion-mnist" else DIGITS
         image_shape: tuple[int, ...] | None = (28, 28)
-        scaled = False  # the named data sets are scaled by their loaders
+        scaling = Scaling("none")  # the named data sets are scaled by their loaders
     else:
         path = Path(name)
         if not path.exists():
             known = ", ".join(DATASETS)
             raise ValueError(f"unknown data set {name!r}: not one of {known}, nor an existing file")
-        train, test, scaled = _user_file(path, test_fraction, seed, dtype)
+        train, test, scaling = _user_file(path, test_fraction, seed, dtype, scale, label_column)
         if n_train is not None or n_test is not None:
             train, test = (
                 (train[0][:n_train], train[1][:n_train]),
@@ -236,15 +271,17 @@ def load(
     if n_val:
         X, y = train
         train, val = (X[:-n_val], y[:-n_val]), (X[-n_val:], y[-n_val:])
-    return Dataset(name, train, test, val, classes, image_shape, scaled_pixels=scaled)
+    return Dataset(name, train, test, val, classes, image_shape, scaling)
 
 
 __all__ = [
     "DATASETS",
+    "SCALES",
     "TOY",
     "Augment",
     "Dataset",
     "IdxError",
+    "Scaling",
     "expand_with_shifts",
     "is_8bit_pixels",
     "load",

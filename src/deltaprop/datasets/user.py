@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import zipfile
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def read_csv(path: str | Path, label_column: int | str = 0) -> tuple[np.ndarray,
                 raise ValueError(
                     f"{path}, line {line}, column {j + 1}: not a number: {text!r}"
                 ) from None
+            if not math.isfinite(values[i, j]):
+                raise ValueError(
+                    f"{path}, line {line}, column {j + 1}: {text!r} is not a finite number: "
+                    "fill or drop it first"
+                )
     y = values[:, label_column]
     X = np.delete(values, label_column % width, axis=1)
     if np.array_equal(y, np.round(y)):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..datasets import load_mnist_sample
-from ..datasets.images import mnist_style
+from ..datasets.images import BlankImageError, mnist_style, to_gray
 from ..diagnostics import trace
 from ..network import Network
 from ..spec import parse_layers
@@ -89,12 +89,13 @@ def decode_drawing(png: bytes) -> np.ndarray:
 
     try:
         with Image.open(io.BytesIO(png)) as picture:
-            gray = np.asarray(picture.convert("L"), dtype=np.float64) / 255
+            gray = to_gray(picture)
     except (OSError, UnidentifiedImageError, ValueError) as err:
         raise FormError("image", f"not a readable PNG image ({err})") from None
-    if gray.size == 0 or np.ptp(gray) < 0.05:
-        raise FormError("image", "the canvas is empty: draw a digit first")
-    return mnist_style(gray)
+    try:
+        return mnist_style(gray)
+    except BlankImageError:
+        raise FormError("image", "the canvas is empty: draw a digit first") from None
 
 
 def check_digit_model(network: Network) -> None:
