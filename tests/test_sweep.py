@@ -189,3 +189,19 @@ def test_only_sweep_passes_unknown_flags_on(capsys):
     assert "unrecognized arguments: --no-such-flag" in capsys.readouterr().err
     assert main(["sweep", "--grid", "eta=-1", "--epochs", "1"]) == 1
     assert "deltaprop sweep: error: trial {'eta': '-1'}" in capsys.readouterr().err
+
+
+def test_ctrl_c_on_a_local_cluster_says_one_thing_and_no_worker_speaks(tmp_path):
+    command = [sys.executable, "-m", "deltaprop", "sweep", "--grid", "hidden=5,10,20,40,80,160"]
+    command += ["--epochs", "2", "--workers", "2", "--out", str(tmp_path / "s")]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        for line in process.stdout:
+            if line.startswith("[1/6 finished"):
+                os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C: the whole group
+                break
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted: " in out and "run the same command again" in out
+    assert "Traceback" not in err and "CancelledError" not in err, err

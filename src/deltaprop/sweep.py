@@ -17,10 +17,13 @@ import hashlib
 import io
 import itertools
 import json
+import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -199,9 +202,29 @@ def client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
         processes=True,
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,  # Ctrl-C cancels trials: no line of noise per trial
     )
     with cluster, Client(cluster) as local:
+        local.register_plugin(ignore_interrupt())
         yield local
+
+
+def ignore_interrupt() -> Any:
+    """A Dask worker plugin: the local workers leave Ctrl-C to the sweep, which cancels them.
+
+    Ctrl-C reaches every process of the terminal's group; without this, each local worker
+    would print its own KeyboardInterrupt traceback over the sweep's one-line message.
+    """
+    from dask.distributed import WorkerPlugin
+
+    class IgnoreInterrupt(WorkerPlugin):  # type: ignore[misc]
+        name = "deltaprop-ignore-interrupt"
+
+        def setup(self, worker: Any) -> None:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return IgnoreInterrupt()
 
 
 def sweep(

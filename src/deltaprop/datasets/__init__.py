@@ -248,7 +248,11 @@ def load(
         )
         classes = FASHION if name == "fashion-mnist" else DIGITS
         image_shape: tuple[int, ...] | None = (28, 28)
-        scaling = Scaling("none")  # the named data sets are scaled by their loaders
+        if isinstance(scale, str) and scale != "auto":
+            raise ValueError(
+                f"--scale is for your own .npz and .csv files: {name} comes scaled to [0, 1]"
+            )
+        scaling = Scaling("auto")  # the named data sets are scaled by their loaders
     else:
         path = Path(name)
         if not path.exists():
