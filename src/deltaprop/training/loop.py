@@ -89,6 +89,10 @@ def fit(
 ) -> History:
     """Train the network on (X, y) by mini-batch gradient descent and return its History.
 
+    The defaults are a library's (10 epochs, batches of 32, plain SGD). ``deltaprop train``
+    is this call with ``epochs=20, batch_size=10, optimizer=Momentum(eta=0.1, mu=0.9)``
+    and the bundled digits' last 10% as ``validation_data`` (the README shows it in full).
+
     Parameters
     ----------
     network : Network
