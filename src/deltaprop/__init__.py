@@ -26,7 +26,7 @@ from .network import Network
 from .optimizers import SGD, Adam, AverageMomentum, Momentum, Nesterov
 from .parallel import get_num_threads, set_num_threads
 from .schedules import ExponentialDecay, StepDecay
-from .serialization import load, save
+from .serialization import data_of, load, save
 from .training import (
     Callback,
     DivergenceError,
@@ -82,6 +82,7 @@ __all__ = [
     "TrainingEvent",
     "__version__",
     "costs",
+    "data_of",
     "datasets",
     "fit",
     "get_num_threads",

@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Neural networks from first principles: "
         "train, evaluate and inspect networks on MNIST-style data.",
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of an error (for a report)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
         command.add_parser(sub)
@@ -61,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:
         args.train_flags = extra
     if args.command is None:
-        parser.print_help(sys.stderr)
+        names = ", ".join(c.__name__.rsplit(".", 1)[-1] for c in COMMANDS)
+        print(f"usage: deltaprop COMMAND, one of {names} (see deltaprop --help)", file=sys.stderr)
         return EXIT_USAGE
     with warnings.catch_warnings():
         warnings.simplefilter("default")
@@ -88,7 +92,18 @@ def _run(args: Any) -> int:
         DivergenceError,
         DownloadError,
     ) as err:
+        if args.debug:
+            raise
         print(f"deltaprop {args.command}: error: {err}".replace("\n", " "), file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as err:  # a bug: still one line, with the way to the traceback
+        if args.debug:
+            raise
+        print(
+            f"deltaprop {args.command}: internal error: {type(err).__name__}: {err} "
+            "(run again with --debug for the traceback, and please report it)".replace("\n", " "),
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

@@ -40,7 +40,9 @@ def run(args: argparse.Namespace) -> int:
     """Run the gradient check on a small random float64 network; exit 1 if it fails."""
     # random biases too: with zero biases a dead ReLU puts z exactly on a kink (or makes
     # maxout pieces tie), where no derivative exists and central differences disagree
-    image = tuple(int(v) for v in args.image.split("x")) if args.image else None
+    image = image_size(args.image) if args.image else None
+    if args.inputs < 1:
+        raise ValueError(f"--inputs must be at least 1, got {args.inputs}")
     n_in = int(np.prod(image)) if image else args.inputs
     layers = parse_layers(args.layers, n_in, image_shape=image, bias_init=Normal(0.5))
     net = Network(layers, args.cost, seed=args.seed, dtype="float64")
@@ -58,3 +60,11 @@ def run(args: argparse.Namespace) -> int:
     result = gradcheck(net, X, y, lmbda=args.lmbda)
     print(result)
     return 0 if result.passed else EXIT_ERROR
+
+
+def image_size(text: str) -> tuple[int, int]:
+    """ROWSxCOLS as two positive whole numbers."""
+    rows, _, cols = text.partition("x")
+    if not (rows.isdigit() and cols.isdigit() and int(rows) > 0 and int(cols) > 0):
+        raise ValueError(f"--image must be ROWSxCOLS with positive sizes, e.g. 8x8; got {text!r}")
+    return int(rows), int(cols)

@@ -53,6 +53,8 @@ def inputs_from(path: Path, n_in: int, scaling: Scaling) -> np.ndarray:
 
 def run(args: argparse.Namespace) -> int:
     """Print the predicted class and the top probabilities of each input."""
+    if args.top < 1:
+        raise ValueError(f"--top must be at least 1, got {args.top}")
     net = load(args.model)
     n_in = int(np.prod(net.input_shape)) if net.input_shape else 784
     record = data_of(args.model).get("scaling")

@@ -46,6 +46,7 @@ DEFAULT_ETA, RELU_ETA = 0.1, 0.01
 """The default η, and the one for networks with ReLU units (measured on the bundled digits
 with momentum 0.9, 5 epochs: ReLU at 0.1 reached 45-65%, at 0.01 95%; sigmoid 0.1 95%)."""
 RELU_FAMILY = ("relu", "leaky_relu")
+MAX_USUAL_ETA = 10.0
 DEFAULT_MAX_MEMORY = 4.0
 """GB a training run may take unless --max-memory allows more: a typo (--hidden 1000000)
 is refused in one line rather than filling the machine."""
@@ -171,11 +172,12 @@ def build_layers(
     )
 
 
-def check_footprint(args: argparse.Namespace, layers: list[Layer], n_in: int, out: Path) -> None:
-    """Refuse a network that would not fit in memory (or --max-memory) or its checkpoint on disk."""
-    f = footprint(
-        layers, None if args.layers else (n_in,), args.batch_size, args.dtype, args.optimizer
-    )
+def check_footprint(
+    args: argparse.Namespace, layers: list[Layer], n_in: int, n_train: int, out: Path
+) -> None:
+    """Refuse a network that would not fit in memory (or --max-memory), or its files on disk."""
+    shape = None if args.layers else (n_in,)
+    f = footprint(layers, shape, min(args.batch_size, n_train), args.dtype, args.optimizer)
     cap = args.max_memory * 1e9
     free = available_memory()
     if free is not None and f.memory > free:
@@ -337,6 +339,8 @@ def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
     check_positive_int(args.batch_size, "batch size")
     if args.lmbda < 0:
         raise ValueError(f"--lmbda must be >= 0, got {args.lmbda}")
+    if args.patience is not None:
+        check_positive_int(args.patience, "--patience")
     if not args.max_memory > 0:
         raise ValueError(f"--max-memory must be > 0 GB, got {args.max_memory:g}")
     if args.threads is not None:
@@ -346,7 +350,14 @@ def check_args(args: argparse.Namespace) -> optimizers.Optimizer:
     else:
         activation_class(args.activation)
         activation_class(args.output)
-    return build_optimizer(args)  # checks eta and the momentum
+    opt = build_optimizer(args)  # checks eta and the momentum
+    if opt.eta > MAX_USUAL_ETA:
+        print(
+            f"warning: eta {opt.eta:g} is far above the usual 0.001 to 1: expect the run to "
+            "diverge or its units to saturate",
+            file=sys.stderr,
+        )
+    return opt
 
 
 def run(args: argparse.Namespace) -> int:
@@ -364,7 +375,7 @@ def run(args: argparse.Namespace) -> int:
     n_classes = len(data.classes) if data.classes else int(np.max(y)) + 1
     layers = build_layers(args, X.shape[1], n_classes, data.image_shape)
     out = Path(args.out)
-    check_footprint(args, layers, X.shape[1], out)
+    check_footprint(args, layers, X.shape[1], len(X), out)
     net = Network(layers, args.cost, seed=args.seed, dtype=args.dtype)
     check_labels(data, net, args.label_column)
     check_output(net, y, n_classes)

@@ -264,7 +264,9 @@ def load(
                 (train[0][:n_train], train[1][:n_train]),
                 (test[0][:n_test], test[1][:n_test]),
             )
-        classes = [str(c) for c in np.unique(train[1])] if train[1].dtype.kind in "iu" else []
+        labels = [p[1] for p in (train, test) if p[1].dtype.kind in "iu" and p[1].size]
+        top = max((int(y.max()) for y in labels), default=-1)
+        classes = [str(c) for c in range(top + 1)]  # 0..K-1: a label that is missing still counts
         image_shape = None
     n_val = round(validation * len(train[0])) if isinstance(validation, float) else int(validation)
     if not 0 <= n_val < len(train[0]):
