@@ -9,17 +9,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_quick_benchmark_writes_a_report(tmp_path):
-    out = tmp_path / "results.md"
+def quick(module: str, out: Path) -> str:
+    """Run ``python -m MODULE --quick --out OUT``; the report it wrote."""
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
+        [sys.executable, "-m", module, "--quick", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    report = out.read_text()
+    return out.read_text()
+
+
+def test_quick_benchmark_writes_a_report(tmp_path):
+    out = tmp_path / "results.md"
+    report = quick("bench", out)
     assert report.startswith("# Benchmark results")
     for case in (
         "784-100-10 sigmoid, batch 10, SGD",
@@ -34,29 +39,13 @@ def test_quick_benchmark_writes_a_report(tmp_path):
 def test_quick_studio_benchmark_writes_its_section(tmp_path):
     out = tmp_path / "results.md"
     out.write_text("# Benchmark results\n\n## Other (kept)\n\ntext\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.studio", "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    report = out.read_text()
+    report = quick("bench.studio", out)
     assert "## Other (kept)" in report and "## Studio (" in report
     assert "playground updates per second" in report and "one drawn digit" in report
 
 
 def test_quick_studio_load_benchmark_writes_its_section(tmp_path):
     out = tmp_path / "results.md"
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.studio_load", "--quick", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    report = out.read_text()
+    report = quick("bench.studio_load", out)
     assert "## Studio under load (" in report and "3 tabs each playing" in report
     assert "Sessions released: 3 of 3" in report and "no 5xx" in report
