@@ -11,7 +11,7 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from ..backend import Array
+from ..backend import Array, to_numpy
 from ..jupyter import figure_png, in_notebook
 from ..schedules import Schedule
 from ..validation import check_non_negative, check_positive_int
@@ -99,6 +99,18 @@ class EarlyStopping(Callback):
         self.best: float | None = None
         self.best_epoch = 0
         self._best_params: list[Any] | None = None
+
+    def get_state(self) -> dict[str, Any]:
+        best = None if self.best is None else float(self.best)
+        state: dict[str, Any] = {"best": best, "best_epoch": self.best_epoch}
+        for i, params in enumerate(self._best_params or []):
+            state[f"param{i}"] = to_numpy(params)
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.best, self.best_epoch = state["best"], int(state["best_epoch"])
+        saved = [state[k] for k in sorted((k for k in state if k.startswith("param")), key=_index)]
+        self._best_params = saved or None
 
     def on_epoch_end(self, event: TrainingEvent) -> None:
         value = getattr(event.history, self.monitor)[-1]
@@ -191,6 +203,10 @@ class _Waiting:
         return "training: the learning curves appear after the first epoch"
 
 
+def _index(key: str) -> int:
+    return int(key.removeprefix("param"))
+
+
 def epoch_line(history: History, epochs: int) -> str:
     """One line of progress: epoch, costs and accuracies, time."""
     parts = [f"epoch {history.epoch[-1]:>{len(str(epochs))}}/{epochs}"]
@@ -255,6 +271,12 @@ class RisingCostWarning(Callback):
         if event.epoch == 0:  # not when resuming: the start was before the first run
             x, t = self.data
             self.start = event.network.evaluate(x, t, lmbda=self.lmbda, n=len(x)).cost
+
+    def get_state(self) -> dict[str, Any]:
+        return {"start": self.start, "warned": self.warned}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self.start, self.warned = state["start"], bool(state["warned"])
 
     def on_epoch_end(self, event: TrainingEvent) -> None:
         if self.warned:

@@ -4,8 +4,9 @@ A checkpoint file (the format of :mod:`deltaprop.archive`) holds the parameters
 (``param/layers.0.W``, ...), the optimiser's state arrays (``optimizer/layers.0.W/v``, ...)
 and, as JSON, the network's configuration, the optimiser's class, configuration and
 scalars, the shuffling generator's state, the layers' own state (dropout generators), η₀,
-the epochs done and the History. A run resumed
-from it ends bit-identical to an uninterrupted one.
+the epochs done, the History and every callback's state (:meth:`Callback.get_state`; its
+arrays as ``callback/EarlyStopping#0/...``). A run resumed from it ends bit-identical to
+an uninterrupted one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import numpy as np
 
 from ..archive import ArchiveReader, write_archive
 from ..backend import to_numpy
-from .events import Callback, TrainingEvent
+from .events import Callback, TrainingEvent, keyed
 from .history import History
 from .protocol import Trainable
 
@@ -38,6 +39,7 @@ class CheckpointState:
     optimizer_state: dict[str, dict[str, np.ndarray]]
     rng_state: dict[str, Any]
     layer_states: list[dict[str, Any]]
+    callback_states: dict[str, dict[str, Any]]
 
 
 def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
@@ -46,8 +48,21 @@ def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
     for name, slots in event.optimizer.state.items():
         for key, value in slots.items():
             arrays[f"optimizer/{name}/{key}"] = to_numpy(value)
+    callbacks: dict[str, Any] = {}
+    for key, callback in keyed(event.callbacks).items():
+        state = callback.get_state()
+        if not state:
+            continue
+        shapes = {}
+        for name, value in state.items():
+            if isinstance(value, np.ndarray):
+                arrays[f"callback/{key}/{name}"] = value
+                shapes[name] = [list(value.shape), value.dtype.str]
+        values = {k: v for k, v in state.items() if not isinstance(v, np.ndarray)}
+        callbacks[key] = {"values": values, "arrays": shapes}
     meta = {
         "format": FORMAT,
+        "callbacks": callbacks,
         "network": event.network.get_config(),
         "optimizer": {
             "class": event.optimizer.name,
@@ -83,8 +98,12 @@ def load_checkpoint(path: str | Path, network: Trainable) -> CheckpointState:
         name: reader.read(f"param/{name}", shape, dtype, "parameter")
         for name, (shape, dtype) in shapes.items()
     }
+    callbacks = read_callback_states(reader)
     state: dict[str, dict[str, np.ndarray]] = {}
-    for member in sorted(reader.names - {f"param/{name}" for name in shapes}):
+    others = {f"param/{name}" for name in shapes} | {
+        f"callback/{key}/{name}" for key, values in callbacks.items() for name in values
+    }
+    for member in sorted(reader.names - others):
         kind, _, rest = member.partition("/")
         name, _, slot = rest.rpartition("/")
         if kind != "optimizer" or name not in shapes:
@@ -105,9 +124,28 @@ def load_checkpoint(path: str | Path, network: Trainable) -> CheckpointState:
             optimizer_state=state,
             rng_state=dict(meta["rng"]),
             layer_states=[dict(state) for state in meta["layer_states"]],
+            callback_states=callbacks,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as err:
         raise reader.error(f"incomplete checkpoint: {err!r}") from None
+
+
+def read_callback_states(reader: ArchiveReader) -> dict[str, dict[str, Any]]:
+    """The callbacks' states a checkpoint holds, arrays checked against their records."""
+    found = reader.meta.get("callbacks", {})
+    if not isinstance(found, dict):
+        raise reader.error("corrupt callback states")
+    states: dict[str, dict[str, Any]] = {}
+    for key, record in found.items():
+        try:
+            state = dict(record["values"])
+            for name, (shape, dtype) in record["arrays"].items():
+                member = f"callback/{key}/{name}"
+                state[name] = reader.read(member, tuple(shape), np.dtype(dtype), "callback state")
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise reader.error(f"corrupt state of callback {key}: {err!r}") from None
+        states[str(key)] = state
+    return states
 
 
 class Checkpoint(Callback):
@@ -149,10 +187,11 @@ class Checkpoint(Callback):
         for key, values in state.history.as_dict().items():
             setattr(event.history, key, values)
         event.epoch, event.eta0 = state.epoch, state.eta0
+        event.callback_states = state.callback_states  # the loop gives them back
         self.log(f"resuming from {self.path} after epoch {state.epoch}")
 
-    def on_epoch_end(self, event: TrainingEvent) -> None:
-        save_checkpoint(self.path, event)
+    def on_epoch_done(self, event: TrainingEvent) -> None:
+        save_checkpoint(self.path, event)  # after every callback has taken the epoch in
 
     def on_train_end(self, event: TrainingEvent) -> None:
         if event.history.stop_reason.startswith("interrupted"):

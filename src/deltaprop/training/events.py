@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -41,6 +42,11 @@ class TrainingEvent:
         more when a checkpoint was resumed: a callback that resumes sets it).
     batch : int
         The current mini-batch within the epoch, from 1.
+    callbacks : list of Callback
+        Every callback of the run, in order (a checkpoint saves their states).
+    callback_states : dict
+        States to give the callbacks when a run resumes (see :meth:`Callback.get_state`);
+        the loop hands them over after every ``on_train_begin``.
     """
 
     network: Trainable
@@ -55,6 +61,8 @@ class TrainingEvent:
     batch: int = 0
     step: StepResult | None = field(default=None, repr=False)
     stop_requested: bool = False
+    callbacks: list[Callback] = field(default_factory=list, repr=False)
+    callback_states: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def batch_cost(self) -> float:
         """The current mini-batch's mean cost (before its update), computed on request."""
@@ -73,7 +81,23 @@ class Callback:
 
     Each receives the :class:`TrainingEvent`. ``on_batch_end`` runs after every update, so
     a callback that does not override it costs nothing per batch.
+
+    A callback that keeps state across epochs (a best value, a count) takes part in
+    checkpoints by overriding :meth:`get_state` and :meth:`set_state`: a resumed run then
+    ends bit-identical to an uninterrupted one, as it does with the built-in callbacks.
     """
+
+    def get_state(self) -> dict[str, Any]:
+        """What to save in a checkpoint: names to numbers, strings, None, or NumPy arrays."""
+        return {}
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Take back what :meth:`get_state` returned (after ``on_train_begin``, on resume)."""
+
+    @property
+    def state_key(self) -> str:
+        """How a checkpoint names this callback's state: its class, and which one of them."""
+        return type(self).__name__
 
     def on_train_begin(self, event: TrainingEvent) -> None:
         """Before the first epoch."""
@@ -85,7 +109,17 @@ class Callback:
         """After each update; ``event.batch_cost()`` is that batch's cost."""
 
     def on_epoch_end(self, event: TrainingEvent) -> None:
-        """After each epoch; the History already holds it (when it is recorded)."""
+        """After each epoch; the History already holds it (when it is recorded).
+
+        Callbacks hear of it in list order, after :class:`RecordHistory` (which ``fit``
+        puts first), so each sees the epoch's figures in ``event.history``.
+        """
+
+    def on_epoch_done(self, event: TrainingEvent) -> None:
+        """After every callback's ``on_epoch_end``: the epoch, states included, is complete.
+
+        A checkpoint is written here, so it holds each callback's state after the epoch.
+        """
 
     def on_train_end(self, event: TrainingEvent) -> None:
         """After the last epoch, a stop, or an interruption (Ctrl-C)."""
@@ -94,6 +128,21 @@ class Callback:
     def uses_batch_end(self) -> bool:
         """Whether :meth:`on_batch_end` does anything, so the loop must call it."""
         return type(self).on_batch_end is not Callback.on_batch_end
+
+
+def keyed(callbacks: Sequence[Callback]) -> dict[str, Callback]:
+    """The callbacks by the names their states are saved under: ``EarlyStopping#0``, ...
+
+    Numbered within their class, so that adding or leaving out another kind of callback
+    (a progress bar) when resuming does not move any state to the wrong callback.
+    """
+    seen: dict[str, int] = {}
+    named: dict[str, Callback] = {}
+    for callback in callbacks:
+        key = callback.state_key
+        named[f"{key}#{seen.get(key, 0)}"] = callback
+        seen[key] = seen.get(key, 0) + 1
+    return named
 
 
 Hook = Callable[[TrainingEvent], object]

@@ -27,7 +27,7 @@ from .callbacks import (
     RisingCostWarning,
 )
 from .checkpoint import Checkpoint
-from .events import Callback, TrainingEvent
+from .events import Callback, TrainingEvent, keyed
 from .history import History
 from .protocol import Trainable
 from .shards import ShardedStep
@@ -216,8 +216,13 @@ def run(
     checkpoint can say where to resume).
     """
     network, opt = event.network, event.optimizer
+    event.callbacks = list(callbacks)
     for callback in callbacks:
         callback.on_train_begin(event)
+    named = keyed(callbacks)
+    for key, state in event.callback_states.items():  # a resumed run: as they were
+        if key in named:
+            named[key].set_state(state)
     triples = list(network.trainable_parameters())
     batch_callbacks = [cb for cb in callbacks if cb.uses_batch_end]
     # Overflow warnings would only announce what the divergence check reports clearly.
@@ -245,6 +250,8 @@ def run(
                             break
                 for callback in callbacks:
                     callback.on_epoch_end(event)
+                for callback in callbacks:
+                    callback.on_epoch_done(event)
                 if event.stop_requested:
                     break
         except KeyboardInterrupt:
