@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -264,3 +266,34 @@ def test_backprop_reports_the_error_of_every_layer_as_the_notes_define_it():
     np.testing.assert_allclose(deltas[0], deltas[1] * s * (1 - s), rtol=1e-12)
     np.testing.assert_allclose(grads["layers.0.b"], deltas[0].sum(axis=0), rtol=1e-12)
     np.testing.assert_allclose(grads["layers.0.W"], X.T @ deltas[0], rtol=1e-12)
+
+
+def test_a_one_row_predict_does_no_planning_work_after_the_first(monkeypatch):
+    """The thread plan is worked out once per architecture, and BLAS is not held for a
+    product it computes on one thread anyway (that cost 4x the forward pass per probe)."""
+    from deltaprop import parallel
+    from deltaprop.layers import Dense
+
+    net = Network.from_sizes([784, 100, 10], seed=0)
+    x = np.random.default_rng(0).random((1, 784))
+    first = net.predict(x)
+    calls = {"flops": 0, "hold": 0}
+    flops = Dense.flops
+
+    def counted_flops(self, shape):
+        calls["flops"] += 1
+        return flops(self, shape)
+
+    def counted_hold():
+        calls["hold"] += 1
+        return contextlib.nullcontext()
+
+    monkeypatch.setattr(Dense, "flops", counted_flops)
+    monkeypatch.setattr(parallel, "one_blas_thread", counted_hold)
+    for _ in range(50):
+        assert np.array_equal(net.predict(x), first)
+    assert calls == {"flops": 0, "hold": 0}
+    net.layers[0] = Dense(784, 100)  # a new layer: the plan is worked out again
+    net.layers[0].build(np.random.default_rng(1), net.dtype)
+    net.predict(x)
+    assert calls["flops"] == 2

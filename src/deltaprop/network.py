@@ -146,7 +146,8 @@ class Network(Described):
         """
         x = self.inputs(X)
         index = range(len(self.layers))[layer]
-        return np.concatenate(self._map_chunks(len(x), chunk, self._forward_part, x, index))
+        parts = self._map_chunks(len(x), chunk, self._forward_part, x, index)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _forward_part(self, x: Array, upto: int, part: slice) -> np.ndarray:
         """The activations of layer ``upto`` for the rows ``part`` of a checked ``x``."""
@@ -158,9 +159,12 @@ class Network(Described):
         ``work`` is a method of this network: each thread runs it on its own replica
         (:func:`deltaprop.parallel.map_rows`).
         """
-        k = self.threads_for(min(chunk, rows), training=False)
+        rows_at_once = min(chunk, rows)
+        k = self.threads_for(rows_at_once, training=False)
+        small = k == 1 and not self.blas_threaded(rows_at_once)
+        if small and rows <= chunk and parallel.blas_alone(self._work()[2] * rows):
+            return [work(*args, slice(0, rows))]  # one small pass: no plan to carry out
         workers = [work, *(getattr(self.replica(), work.__name__) for _ in range(k - 1))]
-        small = k == 1 and not self.blas_threaded(min(chunk, rows))
         with parallel.one_blas_thread() if small else contextlib.nullcontext():
             return parallel.map_rows(rows, chunk, [partial(w, *args) for w in workers])
 
@@ -371,12 +375,30 @@ class Network(Described):
     @property
     def flops(self) -> int:
         """Multiply-adds of one example's forward pass (the products; 0 if shapes are unknown)."""
-        return sum(layer.flops(shape) for layer, shape in self._shapes())
+        return self._work()[0]
 
     @property
     def activation_size(self) -> int:
         """Values all the layers output for one example: the element-wise work of a pass."""
-        return sum(int(np.prod(layer.output_shape(shape))) for layer, shape in self._shapes())
+        return self._work()[1]
+
+    def _work(self) -> tuple[int, int, int, bool]:
+        """The figures the thread plan needs, worked out once per architecture.
+
+        (flops, activation_size, the largest layer's flops, whether every layer can run in
+        shards). Every predict and fit asks; the figures change only with the layers or the input
+        shape, so they are kept with those as the key (a one-row probe then costs little).
+        """
+        key = (tuple(map(id, self.layers)), self.input_shape)
+        cached = getattr(self, "_work_cache", None)
+        if cached is None or cached[0] != key:
+            shapes = list(self._shapes())
+            flops = [layer.flops(shape) for layer, shape in shapes]
+            values = sum(int(np.prod(layer.output_shape(shape))) for layer, shape in shapes)
+            shardable = all(layer.shardable for layer in self.layers)
+            cached = (key, (sum(flops), values, max(flops, default=0), shardable))
+            self._work_cache = cached
+        return cached[1]
 
     def _shapes(self) -> Iterator[tuple[Layer, tuple[int, ...]]]:
         """Each layer with the shape of one example of its input (none if unknown)."""
@@ -393,18 +415,18 @@ class Network(Described):
         Training counts three passes (forward, δ, parameter gradients). A network with a
         layer that cannot run in shards (Dropout) uses one thread.
         """
-        if not all(layer.shardable for layer in self.layers):
+        flops, values, _, shardable = self._work()
+        if not shardable:
             return 1
         passes = rows * (3 if training else 1)
-        return parallel.shards_for(self.flops * passes, self.activation_size * passes, rows)
+        return parallel.shards_for(flops * passes, values * passes, rows)
 
     def blas_threaded(self, rows: int) -> bool:
         """Whether a batch of ``rows`` has products large enough for BLAS's own threads.
 
         See :func:`deltaprop.parallel.blas_threaded`; the largest layer's product decides.
         """
-        largest = max((layer.flops(shape) for layer, shape in self._shapes()), default=0)
-        return parallel.blas_threaded(largest * rows, rows)
+        return parallel.blas_threaded(self._work()[2] * rows, rows)
 
     def replica(self) -> Network:
         """A network sharing this one's parameters, with its own gradients and layer caches.

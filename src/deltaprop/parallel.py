@@ -147,6 +147,17 @@ def shards_for(products: float, elementwise: float, rows: int) -> int:
     return max(1, min(get_num_threads(), rows, int(products // MIN_SHARD_WORK)))
 
 
+BLAS_ALONE_BELOW = 4 * 65_536
+"""OpenBLAS runs a product of fewer multiply-adds on one thread by itself
+(GEMM_MULTITHREAD_THRESHOLD x SMP_THRESHOLD_MIN): holding it to one would only cost the
+limit's ~20 us, four times a one-row forward pass of 784-100-10."""
+
+
+def blas_alone(product: float) -> bool:
+    """Whether BLAS computes a product of this many multiply-adds on one thread anyway."""
+    return product < BLAS_ALONE_BELOW
+
+
 def blas_threaded(product: float, rows: int) -> bool:
     """Whether BLAS should use its threads for products of ``rows`` rows.
 
