@@ -11,10 +11,22 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "deltaprop"
 OWN = {"self", "cls"}
 
 
+def private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
 def private_reach(tree: ast.AST) -> list[str]:
-    """``x._name`` where x is not self/cls/super(): a reach into someone else's privates."""
+    """``x._name`` where x is not self/cls/super(), or ``from m import _name`` anywhere (in a
+    function too): a reach into someone else's privates."""
     found = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            found += [
+                f"line {node.lineno}: from {'.' * node.level}{node.module or ''} import {a.name}"
+                for a in node.names
+                if private(a.name)
+            ]
+            continue
         if not isinstance(node, ast.Attribute):
             continue
         name = node.attr
@@ -41,3 +53,6 @@ def test_no_private_reach(path):
 def test_the_check_sees_a_reach():
     assert private_reach(ast.parse("network._backprop(x)")) == ["line 1: network._backprop"]
     assert private_reach(ast.parse("self._x = super()._y + obj.__class__")) == []
+    inside = "def f():\n    from ..plots import _figure, new_figure\n"
+    assert private_reach(ast.parse(inside)) == ["line 2: from ..plots import _figure"]
+    assert private_reach(ast.parse("from __future__ import annotations")) == []

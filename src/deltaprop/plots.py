@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .training import History
 
 
-def _figure(width: float, height: float) -> Any:
+def new_figure(width: float, height: float) -> Any:
+    """A matplotlib Figure of that size in inches, drawn off screen (Agg), laid out tight."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -29,14 +30,15 @@ def _figure(width: float, height: float) -> Any:
     return fig
 
 
-def _save(fig: Any, path: str | Path) -> None:
+def save_png(fig: Any, path: str | Path) -> None:
+    """Write ``fig`` as a PNG at ``path``, whole or not at all."""
     with atomic_write(path) as handle:
         fig.savefig(handle, format="png", dpi=110)
 
 
 def plot_history(history: History, path: str | Path, title: str = "") -> None:
     """Learning curves (:meth:`History.plot`) as a PNG."""
-    _save(history.plot(title), path)
+    save_png(history.plot(title), path)
 
 
 def plot_confusion(
@@ -44,7 +46,7 @@ def plot_confusion(
 ) -> None:
     """A confusion matrix (rows: true class, columns: predicted) with counts, as a PNG."""
     n = len(classes)
-    fig = _figure(1.2 + 0.55 * n, 1.0 + 0.5 * n)
+    fig = new_figure(1.2 + 0.55 * n, 1.0 + 0.5 * n)
     ax = fig.subplots()
     image = ax.imshow(matrix, cmap="Blues")
     ax.set_xticks(range(n), classes, rotation=45 if max(map(len, classes)) > 2 else 0, ha="right")
@@ -66,7 +68,7 @@ def plot_confusion(
     fig.colorbar(image, ax=ax, shrink=0.8)
     if title:
         ax.set_title(title)
-    _save(fig, path)
+    save_png(fig, path)
 
 
 def plot_sweep(records: Sequence[dict[str, Any]], swept: Sequence[str], path: str | Path) -> None:
@@ -77,7 +79,7 @@ def plot_sweep(records: Sequence[dict[str, Any]], swept: Sequence[str], path: st
     """
     ok = [r for r in records if r["status"] == "ok" and r.get("val_accuracy") is not None]
     values = {name: list(dict.fromkeys(str(r[name]) for r in records)) for name in swept}
-    fig = _figure(4 + 1.6 * max(len(swept) - 1, 1), 4)
+    fig = new_figure(4 + 1.6 * max(len(swept) - 1, 1), 4)
     ax = fig.subplots()
     if len(swept) == 1:
         name = swept[0]
@@ -114,7 +116,7 @@ def plot_sweep(records: Sequence[dict[str, Any]], swept: Sequence[str], path: st
         ax.set_xticks(range(len(swept)), swept)
         ax.set_yticks([0, 1], ["first value", "last value"])
         ax.set_title("each line a trial; colour: validation accuracy (yellow best)", fontsize=9)
-    _save(fig, path)
+    save_png(fig, path)
 
 
 def _percent() -> Any:

@@ -93,12 +93,12 @@ def _plain(value: Any) -> Any:
 
 def figure(draw: Callable[[Any], None], path: Path, title: str) -> None:
     """Draw onto a fresh matplotlib Figure (Agg) and save it as a PNG, atomically."""
-    from ..plots import _figure, _save
+    from ..plots import new_figure, save_png
 
-    fig = _figure(11, 4.2)
+    fig = new_figure(11, 4.2)
     draw(fig)
     fig.suptitle(title, fontsize=10)
-    _save(fig, path)
+    save_png(fig, path)
 
 
 def digits(

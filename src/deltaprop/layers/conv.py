@@ -33,7 +33,7 @@ DEFAULT_MAX_PATCH_BYTES = 64 * 2**20
 INFERENCE_PATCH_BYTES = 2**20
 
 
-def _pair(value: int | tuple[int, int] | list[int], what: str) -> tuple[int, int]:
+def pair_of(value: int | tuple[int, int] | list[int], what: str) -> tuple[int, int]:
     """(rows, cols) from an int or a pair, each a positive integer."""
     pair = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
     if len(pair) != 2:
@@ -107,8 +107,8 @@ class Conv2D(WeightedLayer):
         super().__init__(init=init, bias_init=bias_init)
         self.in_channels = check_positive_int(in_channels, "Conv2D in_channels")
         self.filters = check_positive_int(filters, "Conv2D filters")
-        self.kernel_size = _pair(kernel_size, "Conv2D kernel_size")
-        self.stride = _pair(stride, "Conv2D stride")
+        self.kernel_size = pair_of(kernel_size, "Conv2D kernel_size")
+        self.stride = pair_of(stride, "Conv2D stride")
         if isinstance(padding, str):
             if padding not in ("valid", "same"):
                 raise ValueError(

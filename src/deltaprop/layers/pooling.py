@@ -6,7 +6,7 @@ from typing import Any
 
 from ..backend import Array, get_array_module
 from .base import Layer
-from .conv import _pair
+from .conv import pair_of
 
 
 def offsets(kh: int, kw: int, sh: int, sw: int, oh: int, ow: int) -> list[tuple[slice, ...]]:
@@ -29,9 +29,9 @@ class _Pool(Layer):
         self, size: int | tuple[int, int] = 2, stride: int | tuple[int, int] | None = None
     ) -> None:
         super().__init__()
-        self.size = _pair(size, f"{type(self).__name__} size")
+        self.size = pair_of(size, f"{type(self).__name__} size")
         self.stride = (
-            self.size if stride is None else _pair(stride, f"{type(self).__name__} stride")
+            self.size if stride is None else pair_of(stride, f"{type(self).__name__} stride")
         )
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
