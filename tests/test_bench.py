@@ -49,3 +49,8 @@ def test_quick_studio_load_benchmark_writes_its_section(tmp_path):
     report = quick("bench.studio_load", out)
     assert "## Studio under load (" in report and "3 tabs each playing" in report
     assert "Sessions released: 3 of 3" in report and "no 5xx" in report
+
+
+def test_quick_predict_benchmark_writes_its_section(tmp_path):
+    report = quick("bench.predict", tmp_path / "results.md")
+    assert "## One-row predict (" in report and "784-100-10 sigmoid" in report

@@ -163,7 +163,7 @@ class Network(Described):
         k = self.threads_for(rows_at_once, training=False)
         small = k == 1 and not self.blas_threaded(rows_at_once)
         if small and rows <= chunk and parallel.blas_alone(self._work()[2] * rows):
-            return [work(*args, slice(0, rows))]  # one small pass: no plan to carry out
+            return [work(*args, slice(None))]  # one small pass: no plan to carry out
         workers = [work, *(getattr(self.replica(), work.__name__) for _ in range(k - 1))]
         with parallel.one_blas_thread() if small else contextlib.nullcontext():
             return parallel.map_rows(rows, chunk, [partial(w, *args) for w in workers])
