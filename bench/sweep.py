@@ -20,22 +20,23 @@ import time
 from pathlib import Path
 
 from bench.run import machine, write_section
+from deltaprop.recipe import TrainConfig
 from deltaprop.sweep import sweep, train, trials
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 GRID = {"eta": ["0.02", "0.05", "0.1", "0.2"], "hidden": ["30", "100"]}
 
 
-def serial(folder: Path, fixed: list[str]) -> float:
+def serial(folder: Path, base: TrainConfig) -> float:
     start = time.perf_counter()
-    for trial in trials(GRID, fixed):
+    for trial in trials(GRID, base):
         train(trial, folder / trial.id).check_returncode()
     return time.perf_counter() - start
 
 
-def parallel(folder: Path, fixed: list[str], scheduler: str) -> float:
+def parallel(folder: Path, base: TrainConfig, scheduler: str) -> float:
     start = time.perf_counter()
-    sweep(GRID, folder, fixed=fixed, scheduler=scheduler, log=lambda line: None)
+    sweep(GRID, folder, base=base, scheduler=scheduler, log=lambda line: None)
     return time.perf_counter() - start
 
 
@@ -46,13 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--epochs", type=int, default=20, help="per trial (train's default)")
     args = parser.parse_args(argv)
-    fixed = ["--epochs", str(args.epochs), "--seed", "0"]
+    base = TrainConfig(epochs=args.epochs, seed=0)
     from dask.distributed import LocalCluster
 
     times: dict[str, list[float]] = {"serial": [], "sweep": [], "start": []}
     for _ in range(args.rounds):
         with tempfile.TemporaryDirectory() as folder:
-            times["serial"].append(serial(Path(folder) / "serial", fixed))
+            times["serial"].append(serial(Path(folder) / "serial", base))
             start = time.perf_counter()
             with LocalCluster(
                 n_workers=args.workers,
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
             ) as cluster:
                 times["start"].append(time.perf_counter() - start)
                 times["sweep"].append(
-                    parallel(Path(folder) / "sweep", fixed, cluster.scheduler_address)
+                    parallel(Path(folder) / "sweep", base, cluster.scheduler_address)
                 )
             shutil.rmtree(folder, ignore_errors=True)
     s, p = statistics.median(times["serial"]), statistics.median(times["sweep"])

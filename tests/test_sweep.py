@@ -18,9 +18,10 @@ import pytest
 distributed = pytest.importorskip("distributed")
 
 from deltaprop import load  # noqa: E402
+from deltaprop.recipe import TrainConfig  # noqa: E402
 from deltaprop.sweep import SweepError, parse_grid, sweep, train, trials  # noqa: E402
 
-FIXED = ["--epochs", "1", "--seed", "0"]
+BASE = TrainConfig(epochs=1, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -53,22 +54,23 @@ def same_run(a: Path, b: Path) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("specs", "fixed", "words"),
+    ("specs", "words"),
     [
-        (["speed=1,2"], [], "not a deltaprop train option"),
-        (["eta="], [], "empty value"),
-        (["eta"], [], "NAME=VALUE"),
-        (["eta=fast"], [], "invalid float value: 'fast'"),
-        (["eta=-1"], [], "eta"),
-        (["epochs=0,2"], [], "epochs"),
-        (["hidden=10,0"], [], "hidden sizes must be positive"),
-        (["activation=swish"], [], "swish"),
-        (["eta=0.1"], ["--no-such-flag"], "unrecognized arguments"),
+        (["speed=1,2"], "not a deltaprop train option"),
+        (["eta="], "empty value"),
+        (["eta"], "NAME=VALUE"),
+        (["eta=fast"], "invalid float value: 'fast'"),
+        (["eta=-1"], "eta"),
+        (["epochs=0,2"], "epochs"),
+        (["hidden=10,0"], "hidden sizes must be positive"),
+        (["activation=swish"], "swish"),
+        (["schedule=cosine"], "step:DROP:EVERY"),
+        (["out=elsewhere"], "not a deltaprop train option"),
     ],
 )
-def test_bad_grids_are_refused_before_anything_starts(specs, fixed, words, tmp_path):
+def test_bad_grids_are_refused_before_anything_starts(specs, words, tmp_path):
     with pytest.raises(SweepError, match=words):
-        trials(parse_grid(specs), fixed)
+        trials(parse_grid(specs), BASE)
     with pytest.raises(SweepError, match="nothing to sweep"):
         parse_grid([])
 
@@ -87,7 +89,7 @@ def test_a_grid_sweep_matches_serial_runs_and_records_a_diverging_trial(cluster,
     lines: list[str] = []
     grid = {"eta": ["0.05", "50"], "output": ["softmax", "identity"]}
     records = sweep(
-        grid, tmp_path / "s", fixed=FIXED, scheduler=cluster.scheduler_address, log=lines.append
+        grid, tmp_path / "s", epochs=1, scheduler=cluster.scheduler_address, log=lines.append
     )
     assert len(records) == 4
     failed = [r for r in records if r["status"] == "failed"]
@@ -96,8 +98,8 @@ def test_a_grid_sweep_matches_serial_runs_and_records_a_diverging_trial(cluster,
     assert (tmp_path / "s" / "sweep.png").exists()
     assert any(line.startswith("best:") for line in lines)
     command = next(line for line in lines if line.startswith("reproduce it with:"))
-    assert "deltaprop train --epochs 1 --seed 0 --eta 0.05 --output softmax" in command
-    best = next(t for t in trials(grid, FIXED) if t.params == {"eta": "0.05", "output": "softmax"})
+    assert "deltaprop train --eta 0.05 --epochs 1 --out" in command  # softmax: the default
+    best = next(t for t in trials(grid, BASE) if t.params == {"eta": "0.05", "output": "softmax"})
     assert same_run(tmp_path / "s" / "trials" / best.id, alone(best, tmp_path / "alone"))
 
 
@@ -141,14 +143,14 @@ def test_interrupted_sweep_resumes_to_the_same_results(cluster, tmp_path):
 
 
 def test_a_worker_killed_mid_trial_costs_only_that_trial(tmp_path):
-    grid, fixed = {"hidden": ["15", "25"]}, [*FIXED, "--epochs", "2"]
-    ours = {f"trial-{t.id}" for t in trials(grid, fixed)}
+    grid, base = {"hidden": ["15", "25"]}, TrainConfig(epochs=2)
+    ours = {f"trial-{t.id}" for t in trials(grid, base)}
     outcome: list = []
 
     def run(address: str) -> None:
         try:
             outcome.append(
-                sweep(grid, tmp_path / "s", fixed=fixed, scheduler=address, log=lambda line: None)
+                sweep(grid, tmp_path / "s", base=base, scheduler=address, log=lambda line: None)
             )
         except Exception as err:  # reported by the assertion below
             outcome.append(err)
@@ -175,7 +177,7 @@ def test_a_worker_killed_mid_trial_costs_only_that_trial(tmp_path):
         runner.join(180)
     assert len(outcome) == 1 and isinstance(outcome[0], list), outcome
     assert all(r["status"] == "ok" for r in outcome[0])
-    for trial in trials(grid, fixed):
+    for trial in trials(grid, base):
         assert same_run(
             tmp_path / "s" / "trials" / trial.id, alone(trial, tmp_path / f"alone-{trial.id}")
         )
@@ -189,6 +191,11 @@ def test_only_sweep_passes_unknown_flags_on(capsys):
     assert "unrecognized arguments: --no-such-flag" in capsys.readouterr().err
     assert main(["sweep", "--grid", "eta=-1", "--epochs", "1"]) == 1
     assert "deltaprop sweep: error: trial {'eta': '-1'}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # a flag train does not know, passed on by the sweep
+        main(["sweep", "--grid", "eta=0.1", "--no-such-flag"])
+    assert "deltaprop train: error: unrecognized arguments: --no-such-flag" in (
+        capsys.readouterr().err
+    )
 
 
 def test_ctrl_c_on_a_local_cluster_says_one_thing_and_no_worker_speaks(tmp_path):

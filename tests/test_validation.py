@@ -63,3 +63,14 @@ def test_no_warning_where_nothing_is_wrong(X):
 )
 def test_recognising_8bit_pixels(X, expected):
     assert is_8bit_pixels(X) is expected
+
+
+def test_one_example_given_as_a_flat_row_gets_the_right_reshape_hint():
+    from deltaprop import Network
+
+    net = Network.from_sizes([784, 10, 10])
+    with pytest.raises(ValueError, match=r"one example of 784 features\? use X\.reshape\(1, -1\)"):
+        net.predict(np.zeros(784))
+    single = Network.from_sizes([1, 3, 1], output="identity")
+    with pytest.raises(ValueError, match=r"use X\.reshape\(-1, 1\)"):
+        single.predict(np.zeros(5))

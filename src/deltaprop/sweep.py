@@ -1,7 +1,8 @@
 """Hyperparameter sweeps: many ``deltaprop train`` runs on Dask, from one laptop to a cluster.
 
-A trial is a ``deltaprop train`` command line: the sweep's fixed flags plus one value of
-each swept option. Each trial runs as that very command (a subprocess on a Dask worker,
+A trial is a :class:`~deltaprop.recipe.TrainConfig`: the sweep's fixed values plus one
+value of each swept field, and so a ``deltaprop train`` command line (``config.argv()``).
+Each trial runs as that very command (a subprocess on a Dask worker,
 BLAS limited to one thread), so its result equals ``deltaprop train`` run alone with the
 same flags, bit for bit. A trial writes into a temporary folder that is renamed to
 ``OUT/trials/ID/`` when it ends, so a trial is there whole or not at all: running the same
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import hashlib
 import io
 import itertools
@@ -27,28 +29,33 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .cli.train import check_args, standalone_parser
 from .fileio import atomic_write
 from .plots import plot_sweep
+from .recipe import TrainConfig, check_args
 
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-NOT_SWEPT = {"out", "checkpoint", "resume", "no_progress", "run", "command"}
+NOT_SWEPT = {"out", "checkpoint", "resume", "overwrite", "progress"}
 METRICS = ("val_accuracy", "val_cost", "train_accuracy", "train_cost")
 
 
 @dataclass(frozen=True)
 class Trial:
-    """One point of the sweep: its swept values and its ``deltaprop train`` arguments."""
+    """One point of the sweep: its swept values and the run it is."""
 
     id: str
     params: dict[str, str]
-    argv: tuple[str, ...]
+    config: TrainConfig
+
+    @property
+    def argv(self) -> tuple[str, ...]:
+        """Its ``deltaprop train`` flags."""
+        return tuple(self.config.argv())
 
     def command(self, out: str) -> str:
         """The command line that runs this trial alone."""
@@ -57,6 +64,11 @@ class Trial:
 
 class SweepError(ValueError):
     """A sweep that cannot start: a bad grid, an unknown option, a value train rejects."""
+
+
+def _text(value: Any) -> str:
+    """A grid value as ``deltaprop train`` would read it (``(100, 30)`` is ``100,30``)."""
+    return ",".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
 
 
 def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
@@ -82,24 +94,21 @@ def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
     return grid
 
 
-def _flag(name: str, value: str) -> list[str]:
-    return [f"--{name.replace('_', '-')}", value]
-
-
 def trials(
     grid: dict[str, list[str]],
-    fixed: Sequence[str] = (),
+    base: TrainConfig | None = None,
     *,
     random: int | None = None,
     seed: int = 0,
 ) -> list[Trial]:
     """Every combination of the grid (or ``random`` of them, drawn with ``seed``), checked.
 
-    Each trial's arguments are parsed by ``deltaprop train``'s own parser and checked as it
-    checks them before loading data; the first bad one raises :class:`SweepError`.
+    Each trial is ``base`` with the combination's values, read as ``deltaprop train`` reads
+    its flags and checked as it checks them before loading data; the first bad one raises
+    :class:`SweepError`.
     """
-    train = standalone_parser()
-    known = set(vars(train.parse_args([]))) - NOT_SWEPT
+    base = base or TrainConfig()
+    known = {f.name for f in fields(TrainConfig)} - NOT_SWEPT
     for name in grid:
         if name not in known:
             raise SweepError(
@@ -114,29 +123,15 @@ def trials(
     found = []
     for combo in combos:
         params = dict(zip(grid, combo, strict=True))
-        argv = (*fixed, *itertools.chain.from_iterable(_flag(k, v) for k, v in params.items()))
-        _check(train, argv, params)
-        key = json.dumps([list(fixed), sorted(params.items())]).encode()
-        found.append(
-            Trial(
-                "t" + hashlib.sha1(key, usedforsecurity=False).hexdigest()[:10], params, tuple(argv)
-            )
-        )
+        try:
+            config = TrainConfig.from_strings(params, base)
+            check_args(config, warn=lambda line: None)
+        except (ValueError, TypeError) as err:
+            raise SweepError(f"trial {params}: {err}") from None
+        key = json.dumps(config.argv()).encode()
+        digest = hashlib.sha1(key, usedforsecurity=False).hexdigest()[:10]
+        found.append(Trial("t" + digest, params, config))
     return found
-
-
-def _check(train: Any, argv: Sequence[str], params: dict[str, str]) -> None:
-    stderr = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(stderr):
-            args = train.parse_args([*argv, "--out", "unused"])
-    except SystemExit:
-        message = stderr.getvalue().strip().splitlines()[-1] if stderr.getvalue() else ""
-        raise SweepError(f"trial {params}: {message}") from None
-    try:
-        check_args(args)
-    except (ValueError, TypeError) as err:
-        raise SweepError(f"trial {params}: {err}") from None
 
 
 def train(trial: Trial, folder: Path) -> subprocess.CompletedProcess[str]:
@@ -231,23 +226,29 @@ def sweep(
     grid: dict[str, Sequence[Any]],
     out: str | Path = "sweep",
     *,
-    fixed: Sequence[str] = (),
+    base: TrainConfig | None = None,
     random: int | None = None,
     seed: int = 0,
     scheduler: str | None = None,
     workers: int | None = None,
     log: Callable[[str], None] = print,
+    **fixed: Any,
 ) -> list[dict[str, Any]]:
     """Run every trial of the grid on Dask; write ``results.csv``, ``results.json``, a figure.
 
-    ``grid`` maps ``deltaprop train`` options to their values (``{"eta": [0.01, 0.1]}``);
-    ``fixed`` holds further train flags as on the command line (``["--epochs", "5"]``).
+    ``grid`` maps :class:`~deltaprop.recipe.TrainConfig` fields (``deltaprop train``'s
+    options) to their values (``{"eta": [0.01, 0.1]}``); every trial is ``base`` with the
+    ``fixed`` fields (``epochs=5``) and one value of each swept field.
     ``scheduler`` (or ``DELTAPROP_SCHEDULER``) is an existing Dask cluster's address; by
     default a LocalCluster uses ``workers`` processes (the machine's cores). With a remote
     cluster, ``out`` must be a folder every worker can write. Returns the result records.
     """
+    try:
+        start = dataclasses.replace(base or TrainConfig(), **fixed)
+    except TypeError as err:
+        raise SweepError(f"not a deltaprop train option: {err}") from None
     planned = trials(
-        {k: [str(v) for v in vs] for k, vs in grid.items()}, fixed, random=random, seed=seed
+        {k: [_text(v) for v in vs] for k, vs in grid.items()}, start, random=random, seed=seed
     )
     out = Path(out).resolve()
     (out / "trials").mkdir(parents=True, exist_ok=True)

@@ -116,5 +116,11 @@ def live_server(app: Any, **config: Any) -> Iterator[str]:
     try:
         yield f"{scheme}://127.0.0.1:{port}/"
     finally:
+        # let the tabs' sockets finish closing first: uvicorn's shutdown fails on a socket
+        # caught half-closed, and then the sessions (and their threads) outlive the test
+        sessions = getattr(app.state, "sessions", ())
+        deadline = time.monotonic() + 10
+        while len(sessions) and time.monotonic() < deadline:
+            time.sleep(0.02)
         server.should_exit = True
         thread.join(15)

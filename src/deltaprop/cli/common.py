@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import importlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NoReturn
 
-from .. import datasets, schedules
+from .. import datasets
+from ..recipe import parse_sizes
 from ..registry import Registry, UnknownNameError
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -33,31 +33,11 @@ def pair(text: str) -> tuple[int, int]:
 
 
 def sizes(text: str) -> list[int]:
-    """Hidden sizes: 100 or 100,30."""
+    """Hidden sizes: 100 or 100,30 (:func:`deltaprop.recipe.parse_sizes`)."""
     try:
-        values = [int(s) for s in text.split(",") if s.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"hidden sizes must be integers like 100 or 100,30: {text!r}"
-        ) from None
-    if not values or any(s <= 0 for s in values):
-        raise argparse.ArgumentTypeError(f"hidden sizes must be positive: {text!r}")
-    return values
-
-
-def schedule(text: str) -> schedules.Schedule:
-    """Constant | step:DROP:EVERY | exp:GAMMA."""
-    kind, *args = text.split(":")
-    try:
-        if kind == "constant" and not args:
-            return schedules.Constant()
-        if kind == "step" and len(args) == 2:
-            return schedules.StepDecay(float(args[0]), int(args[1]))
-        if kind in ("exp", "exponential") and len(args) == 1:
-            return schedules.ExponentialDecay(float(args[0]))
+        return list(parse_sizes(text))
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
-    raise argparse.ArgumentTypeError(f"use constant, step:DROP:EVERY or exp:GAMMA, not {text!r}")
 
 
 def registered(registry: Registry[Any]) -> Callable[[str], str]:
@@ -113,14 +93,6 @@ def load_data(
     if note := data.scaling.describe(name):
         print(note)
     return data
-
-
-def data_record(data: datasets.Dataset) -> dict[str, Any]:
-    """What a model file records of its training data (see :func:`deltaprop.data_of`)."""
-    record: dict[str, Any] = {"dataset": data.name, "scaling": data.scaling.to_dict()}
-    if data.name not in datasets.DATASETS:  # a file: found again from any folder
-        record["path"] = str(Path(data.name).resolve())
-    return record
 
 
 def with_extra(module: str, extra: str, what: str) -> Any:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..recipe import TrainConfig
 from .common import EXIT_INTERRUPTED, with_extra
+from .flags import config_from, standalone_parser
 
 
 def add_parser(sub: Any) -> None:
@@ -47,11 +49,11 @@ def run(args: argparse.Namespace) -> int:
     sweep = with_extra("sweep", "sweep", "a sweep")
     try:
         grid = sweep.parse_grid(args.grid)
-        fixed = [*args.train_flags, "--seed", str(args.sweep_seed)]
+        base = train_config([*args.train_flags, "--seed", str(args.sweep_seed)])
         sweep.sweep(
             grid,
             args.out,
-            fixed=fixed,
+            base=base,
             random=args.random,
             seed=args.sweep_seed,
             scheduler=args.scheduler,
@@ -60,3 +62,8 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     return 0
+
+
+def train_config(flags: list[str]) -> TrainConfig:
+    """The run that ``deltaprop train FLAGS`` would make: what every trial starts from."""
+    return config_from(standalone_parser().parse_args([*flags, "--out", "unused"]))
