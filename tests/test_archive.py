@@ -210,3 +210,14 @@ def test_a_damaged_checkpoint_reads_unchanged_or_fails_cleanly(
     for name, slots in reference.optimizer_state.items():
         for key, value in slots.items():
             assert np.array_equal(state.optimizer_state[name][key], value)
+
+
+def test_the_same_network_saved_a_second_apart_gives_the_same_bytes(tmp_path, monkeypatch):
+    import time
+
+    net = Network.from_sizes([4, 3, 2], seed=0)
+    save(net, tmp_path / "first.npz")
+    later = time.localtime(time.time() + 3600)
+    monkeypatch.setattr(time, "localtime", lambda *_: later)
+    save(net, tmp_path / "second.npz")
+    assert (tmp_path / "first.npz").read_bytes() == (tmp_path / "second.npz").read_bytes()

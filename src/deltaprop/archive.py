@@ -73,6 +73,17 @@ def _checksum(meta: dict[str, Any], members: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
+def _member(name: str) -> zipfile.ZipInfo:
+    """A zip member dated 1980-01-01, zip's earliest date.
+
+    Writestr would stamp the clock's time, so the same network saved a second later gave
+    other bytes.
+    """
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def write_archive(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> None:
     """Write ``arrays`` and ``meta`` (plus version and checksum) as one file, atomically."""
     members = {name: _npy_bytes(np.asarray(a)) for name, a in arrays.items()}
@@ -81,9 +92,8 @@ def write_archive(path: str | Path, meta: dict[str, Any], arrays: dict[str, np.n
     blob = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        archive.writestr(_META + _SUFFIX, _npy_bytes(blob))
-        for name, data in members.items():
-            archive.writestr(name + _SUFFIX, data)
+        for name, data in [(_META, _npy_bytes(blob)), *members.items()]:
+            archive.writestr(_member(name + _SUFFIX), data)
     with atomic_write(path) as handle:
         handle.write(buffer.getvalue())
 

@@ -221,3 +221,39 @@ def test_blas_threads_need_enough_rows_and_work():
     assert parallel.blas_threaded(parallel.MIN_BLAS_WORK, parallel.MIN_BLAS_ROWS)
     net = Network.from_sizes([784, 100, 10])
     assert [net.blas_threaded(rows) for rows in (10, 64, 128)] == [False, False, True]
+
+
+class EpochBlasProbe(Probe):
+    """BLAS's thread counts at every epoch's start and end (outside the batches)."""
+
+    def on_batch_end(self, event) -> None:
+        pass
+
+    def on_epoch_begin(self, event) -> None:
+        self._look()
+
+    def on_epoch_end(self, event) -> None:
+        self._look()
+
+    def _look(self) -> None:
+        from threadpoolctl import threadpool_info
+
+        self.seen.append({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+
+
+def test_blas_has_its_threads_back_between_the_epochs_of_a_small_batch_fit(monkeypatch, rng):
+    """A fit held BLAS to one thread for its whole length, pauses included: a studio page
+    paused on a small playground kept every other fit of the server on one BLAS thread."""
+    from threadpoolctl import threadpool_limits
+
+    monkeypatch.undo()
+    X, y = rng.random((256, 784)), rng.integers(0, 10, 256)
+    net = Network.from_sizes([784, 100, 10])
+    during, between = [], []
+    with threadpool_limits(2):
+        net.fit(
+            X, y, epochs=3, batch_size=10, monitor_training=False,
+            callbacks=[BlasProbe(during), EpochBlasProbe(between)],
+        )  # fmt: skip
+    assert during and all(s == {1} for s in during)
+    assert len(between) == 6 and all(s == {2} for s in between)

@@ -236,18 +236,19 @@ def run(
                 for callback in callbacks:
                     callback.on_epoch_begin(event)
                 batches = _batches(x, t, batch_size, event.rng, shuffle, augment)
-                for batch, (xb, tb) in enumerate(batches, start=1):
-                    event.batch = batch
-                    step = train_step(xb, tb, lmbda=lmbda, n=event.n)
-                    if not step.finite:
-                        raise DivergenceError(event.epoch, event.batch, step.cost(), opt.eta)
-                    opt.step(triples)
-                    if batch_callbacks:
-                        event.step = step
-                        for callback in batch_callbacks:
-                            callback.on_batch_end(event)
-                        if event.stop_requested:
-                            break
+                with train_step.steps():
+                    for batch, (xb, tb) in enumerate(batches, start=1):
+                        event.batch = batch
+                        step = train_step(xb, tb, lmbda=lmbda, n=event.n)
+                        if not step.finite:
+                            raise DivergenceError(event.epoch, event.batch, step.cost(), opt.eta)
+                        opt.step(triples)
+                        if batch_callbacks:
+                            event.step = step
+                            for callback in batch_callbacks:
+                                callback.on_batch_end(event)
+                            if event.stop_requested:
+                                break
                 for callback in callbacks:
                     callback.on_epoch_end(event)
                 for callback in callbacks:

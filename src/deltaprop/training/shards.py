@@ -38,7 +38,9 @@ class ShardedStep:
     after a step the network's gradients hold the whole batch's, ready for the optimiser.
 
     Use as a context manager around the epochs: the threads live that long. A batch kept
-    whole but too small for BLAS's own threads runs with BLAS held to one thread.
+    whole but too small for BLAS's own threads runs with BLAS held to one thread, only while
+    an epoch's batches run (:meth:`steps`): between epochs (the History's evaluation of the
+    whole data, a paused studio page) BLAS has its threads back, for this fit and any other.
     """
 
     def __init__(self, network: Trainable, batch_size: int) -> None:
@@ -46,6 +48,7 @@ class ShardedStep:
         self.threads = network.threads_for(batch_size, training=True)
         self._stack = contextlib.ExitStack()
         self._pool: parallel.Pool | None = None
+        self._hold_blas = False
         self._nets: list[Trainable] = [network]
         self._grads: list[list[Array]] = []
 
@@ -54,9 +57,13 @@ class ShardedStep:
             self._pool = self._stack.enter_context(parallel.Pool(self.threads))
             self._nets += [self.network.replica() for _ in range(self.threads - 1)]
             self._grads = [[g for _, _, g in net.trainable_parameters()] for net in self._nets]
-        elif not self.network.blas_threaded(self.batch_size):  # too small for BLAS's threads
-            self._stack.enter_context(parallel.one_blas_thread())
+        else:  # too small for BLAS's threads: held to one while batches run
+            self._hold_blas = not self.network.blas_threaded(self.batch_size)
         return self
+
+    def steps(self) -> contextlib.AbstractContextManager[None]:
+        """The context of one epoch's batches (BLAS held to one thread if they are small)."""
+        return parallel.one_blas_thread() if self._hold_blas else contextlib.nullcontext()
 
     def __exit__(self, *exc: Any) -> None:
         self._stack.close()
