@@ -9,6 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "deltaprop"
 OWN = {"self", "cls"}
+DOCUMENTED = {"os._exit"}  # public and documented despite the underscore (ends a forked child)
 
 
 def private(name: str) -> bool:
@@ -36,6 +37,8 @@ def private_reach(tree: ast.AST) -> list[str]:
         if isinstance(target, ast.Name) and target.id in OWN:
             continue
         if isinstance(target, ast.Call) and getattr(target.func, "id", "") == "super":
+            continue
+        if ast.unparse(node) in DOCUMENTED:
             continue
         found.append(f"line {node.lineno}: {ast.unparse(node)}")
     return found
