@@ -11,12 +11,23 @@
 True
 
 :func:`check` runs the learner's function in a child process on inputs designed to expose
-the usual mistakes and returns a :class:`Feedback`; :func:`exercises` lists the exercises
-with their statements, equations, shapes and hints. Core: NumPy only.
+the usual mistakes and returns a :class:`Feedback`; :func:`train_with` trains it in a
+real network beside the reference; :func:`exercises` lists the exercises with their
+statements, equations, shapes and hints. Core: NumPy only (matplotlib for figures).
 """
 
 from .checker import check
 from .feedback import Feedback
 from .statements import EXERCISES, Exercise, exercises, get
+from .training import Trained, train_with
 
-__all__ = ["EXERCISES", "Exercise", "Feedback", "check", "exercises", "get"]
+__all__ = [
+    "EXERCISES",
+    "Exercise",
+    "Feedback",
+    "Trained",
+    "check",
+    "exercises",
+    "get",
+    "train_with",
+]

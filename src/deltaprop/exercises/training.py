@@ -1,0 +1,258 @@
+"""``train_with(name, fn)``: the learner's function trained in a real network.
+
+Both networks start from the same seed and see the same batches. After every epoch (and
+before the first) each network's δ on a fixed probe batch is recorded; the first epoch and
+layer where the learner's δ leaves the reference's, in backpropagation order (output
+first), says where the learner's maths first changes the network. For ``backprop`` and
+``numerical_gradient``, which compute whole gradients, the gradients are compared instead.
+
+The training runs in a child process (:mod:`.sandbox`): the learner's code never runs in
+the caller's, and nothing of deltaprop is patched (:mod:`.plugged` builds subclasses).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import sandbox, statements
+from .plugged import networks
+
+TOLERANCE = 1e-6
+"""Relative difference of δ (largest entry) from which two networks differ."""
+
+
+@dataclass
+class Curve:
+    """Test cost and accuracy after each epoch (index 0: before training)."""
+
+    cost: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+
+
+@dataclass
+class Trained:
+    """The learner's network and the reference, trained side by side."""
+
+    exercise: str
+    reference: Curve
+    learner: Curve
+    differs_at: tuple[int, str, float] | None = None
+    """(epoch, layer, relative difference) where δ first differs; None if never."""
+    error: str = ""
+    """What stopped the learner's network, if something did."""
+    output: str = ""
+    seconds: float = 0.0
+
+    @property
+    def same(self) -> bool:
+        return self.differs_at is None and not self.error
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.exercise}: your function trained in a real network, beside the "
+            "reference (same seed, same batches)"
+        ]
+        for label, curve in (("reference", self.reference), ("yours", self.learner)):
+            accuracy = ", ".join(f"{a:.1%}" for a in curve.accuracy)
+            lines.append(f"  {label:9s} test accuracy by epoch: {accuracy}")
+        if self.differs_at:
+            epoch, layer, size = self.differs_at
+            when = "before training" if epoch == 0 else f"after epoch {epoch}"
+            lines.append(
+                f"  first difference {when}: {layer} (largest difference {size:.2g} times "
+                "the reference's largest entry)"
+            )
+        elif not self.error:
+            lines.append("  δ of every layer matches the reference's at every epoch")
+        if self.exercise == "conv2d_backward":
+            lines.append(
+                "  (the convolution is the network's first layer: its dx feeds no "
+                "layer, so only dW and db train here; check() tests dx)"
+            )
+        if self.error:
+            lines.append(f"  your network stopped: {self.error}")
+        return "\n".join(lines)
+
+    def figure(self) -> Any:
+        """Both learning curves, the epoch where δ first differs marked (matplotlib)."""
+        from ..plots import new_figure
+
+        fig = new_figure(8, 3.2)
+        cost, accuracy = fig.subplots(1, 2)
+        for curve, label, style in (
+            (self.reference, "reference", "-"),
+            (self.learner, "yours", "--"),
+        ):
+            cost.plot(range(len(curve.cost)), curve.cost, style, marker="o", label=label)
+            accuracy.plot(
+                range(len(curve.accuracy)), curve.accuracy, style, marker="o", label=label
+            )
+        if self.differs_at:
+            for axis in (cost, accuracy):
+                axis.axvline(self.differs_at[0], color="#b3261e", lw=0.8, ls=":")
+            accuracy.annotate(
+                f" δ first differs: {self.differs_at[1]}",
+                (self.differs_at[0], 0.93),
+                color="#b3261e",
+                fontsize=8,
+            )
+        cost.set(xlabel="epoch", ylabel="test cost", title=f"{self.exercise}: cost")
+        values = [c for c in self.reference.cost + self.learner.cost if np.isfinite(c) and c > 0]
+        if values and max(values) > 100 * min(values):
+            cost.set_yscale("log")
+        accuracy.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title="accuracy")
+        accuracy.legend(loc="lower right")
+        for axis in (cost, accuracy):
+            axis.set_xticks(range(max(len(self.reference.cost), len(self.learner.cost))))
+        return fig
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "exercise": self.exercise,
+            "reference": vars(self.reference),
+            "learner": vars(self.learner),
+            "differs_at": self.differs_at,
+            "error": self.error,
+            "seconds": self.seconds,
+        }
+
+
+def _data(cnn: bool, n_train: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    from ..datasets import load
+
+    data = load("mnist-sample", n_train=n_train, n_test=500, dtype="float64")
+    (X, y), (Xt, yt) = data.train, data.test
+    if cnn:
+        # A faint fixed noise (below 1e-3) so that no two entries of a pooling window tie:
+        # at a tie max has no derivative, and any split of δ would be an equally right answer.
+        rng = np.random.default_rng(0)
+        X = (X + rng.uniform(0, 1e-3, X.shape)).reshape(-1, 1, 28, 28)
+        Xt = (Xt + rng.uniform(0, 1e-3, Xt.shape)).reshape(-1, 1, 28, 28)
+    return X, y, Xt, yt
+
+
+def _deltas(net: Any, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    found: list[np.ndarray] = []
+    net.backprop(X, y, deltas=found)
+    return [np.array(d) for d in found]
+
+
+def _recorder(
+    net: Any, Xt: np.ndarray, yt: np.ndarray, curve: Curve, deltas: list[list[np.ndarray]]
+) -> Any:
+    from ..training import Callback
+
+    probe = (Xt[:100], yt[:100])
+
+    class Record(Callback):
+        def on_epoch_end(self, event: Any) -> None:
+            record()
+
+    def record() -> None:
+        curve.cost.append(float(net.cost(Xt, yt)))
+        curve.accuracy.append(float(net.accuracy(Xt, yt)))
+        deltas.append(_deltas(net, *probe))
+
+    record()
+    return Record()
+
+
+def _first_difference(
+    net: Any, ref: list[list[np.ndarray]], mine: list[list[np.ndarray]]
+) -> tuple[int, str, float] | None:
+    for epoch, (r_epoch, m_epoch) in enumerate(zip(ref, mine, strict=False)):
+        for i in range(len(r_epoch) - 1, -1, -1):  # output first, as backpropagation goes
+            if not net.layers[i].params:
+                continue  # δ = ∂C/∂z is compared where z is made: at the weighted layers
+            r, m = r_epoch[i], m_epoch[i]
+            scale = max(float(np.abs(r).max()), 1e-300)
+            size = (
+                np.inf
+                if m.shape != r.shape or not np.isfinite(m).all()
+                else float(np.abs(m - r).max()) / scale
+            )
+            if size > TOLERANCE:
+                return epoch, f"δ of layer {i}, {net.layers[i]!r}", size
+    return None
+
+
+def _fit_side_by_side(
+    name: str, fn: Callable[..., Any], epochs: int, n_train: int, seed: int
+) -> dict[str, Any]:
+    setup = networks(name, fn, n_train)
+    X, y, Xt, yt = _data(setup.cnn, n_train)
+    curves = {"reference": Curve(), "learner": Curve()}
+    deltas: dict[str, list[list[np.ndarray]]] = {"reference": [], "learner": []}
+    error = ""
+    for side, net, extra in (
+        ("reference", setup.reference, {}),
+        ("learner", setup.learner, setup.learner_fit),
+    ):
+        kwargs = {"epochs": epochs, "batch_size": 10, "seed": seed, **setup.fit, **extra}
+        try:
+            recorder = _recorder(net, Xt, yt, curves[side], deltas[side])
+            net.fit(X, y, callbacks=[recorder], **kwargs)
+        except Exception as err:
+            if side == "reference":
+                raise
+            error = f"{type(err).__name__}: {err}"[:500]
+    differs = _first_difference(setup.reference, deltas["reference"], deltas["learner"])
+    return {
+        "reference": vars(curves["reference"]),
+        "learner": vars(curves["learner"]),
+        "differs_at": differs,
+        "error": error,
+    }
+
+
+def train_with(
+    name: str,
+    fn: Callable[..., Any],
+    *,
+    epochs: int = 3,
+    n_train: int = 2000,
+    seed: int = 0,
+    timeout: float = 120.0,
+    memory: int = 2 * sandbox.MEMORY,
+) -> Trained:
+    """Train the learner's ``fn`` for exercise ``name`` in a real network beside the reference.
+
+    The delta and dense exercises go into the 784-30-10 sigmoid network on the bundled
+    digits, the step exercises into its optimiser, the convolution exercises into a small
+    CNN; ``backprop`` and ``numerical_gradient`` drive a loop of their own (see
+    :mod:`.loops`). Returns both learning curves and where δ first differs.
+    """
+    statements.get(name)
+    from .loops import LOOPS
+
+    runner = LOOPS.get(name, _fit_side_by_side)
+
+    def work(send: Callable[[dict[str, Any]], None]) -> None:
+        send(runner(name, fn, epochs, n_train, seed))
+
+    run = sandbox.isolated(work, timeout=timeout, memory=memory)
+    if not run.messages:
+        stopped = {"timed-out": f"it did not finish within {timeout:g} s"}.get(
+            run.ended, run.detail or run.ended
+        )
+        return Trained(
+            name, Curve(), Curve(), error=stopped, output=run.output, seconds=run.seconds
+        )
+    result = run.messages[0]
+    differs = result["differs_at"]
+    return Trained(
+        name,
+        Curve(**result["reference"]),
+        Curve(**result["learner"]),
+        tuple(differs) if differs else None,  # type: ignore[arg-type]
+        result["error"],
+        run.output,
+        run.seconds,
+    )
+
+
+__all__ = ["Curve", "Trained", "train_with"]
