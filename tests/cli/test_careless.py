@@ -121,6 +121,11 @@ CASES = {
         "gradcheck --layers conv:2x3x3,dense:2 --image 0x0", "refuses", "image"
     ),
     "experiment name": Case("experiment no-such", "refuses", "vanishing-gradient"),
+    "exercises target": Case("exercises check no-such-thing", "refuses", "neither an exercise"),
+    "exercises empty": Case("exercises check {d}", "refuses", "no exercise files"),
+    "exercises hint": Case("exercises hint sigmoid", "refuses", "sigmoid_prime"),
+    "exercises train": Case("exercises train softmax", "refuses", "exercises start"),
+    "exercises grade": Case("exercises grade {d}/none", "refuses", "not a folder"),
     # studio (refused before it would serve) and sweep
     "studio port": Case("studio --no-browser --port 0", "refuses", "--port"),
     "studio port abc": Case("studio --no-browser --port http", "refuses", "invalid int"),

@@ -20,10 +20,32 @@ from ..archive import ModelFileError
 from ..datasets.download import DownloadError
 from ..parallel import threads_from_environment
 from ..training import DivergenceError
-from . import evaluate, experiment, export, gradcheck, info, predict, studio, sweep, train
+from . import (
+    evaluate,
+    exercises,
+    experiment,
+    export,
+    gradcheck,
+    info,
+    predict,
+    studio,
+    sweep,
+    train,
+)
 from .common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, Parser
 
-COMMANDS = (train, evaluate, predict, gradcheck, experiment, info, export, studio, sweep)
+COMMANDS = (
+    train,
+    evaluate,
+    predict,
+    gradcheck,
+    experiment,
+    exercises,
+    info,
+    export,
+    studio,
+    sweep,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

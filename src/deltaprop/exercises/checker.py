@@ -95,6 +95,11 @@ def _judged(name: str, seed: int) -> tuple[list[inputs.Case], list[Any], list[li
     return cases, expected, variants
 
 
+def judged_cases(name: str, seed: int = 0) -> list[inputs.Case]:
+    """The inputs exercise ``name`` is checked on (probes included), in order."""
+    return _judged(name, seed)[0]
+
+
 def _learner_answers(reports: list[dict[str, Any]]) -> list[Any]:
     return [
         _Raised(r["raised"]["type"]) if "raised" in r else sandbox.decode(r["value"])
@@ -152,8 +157,8 @@ GENERIC = {
         "Check the shapes: print(x.shape) for each argument and each step.",
     ),
     "memory": (
-        f"It ran out of memory: it asked for more than the "
-        f"{sandbox.MEMORY // 2**30} GiB the checker allows.",
+        "It ran out of memory: it asked for more than the checker allows (1 GiB unless "
+        "told otherwise).",
         "Nothing here needs more than a few arrays the size of the inputs.",
     ),
     "output-limit": (
@@ -231,6 +236,8 @@ def judge(
             detail += f"; {where}"
         message, hint = _explain(mistake, found.kind, exercise, wrong, case, detail, index + 1)
         raised = report.get("raised", {})
+        if found.kind == "not-implemented":  # the stub as it was handed out: nothing to show
+            message, raised = f"{GENERIC['not-implemented'][0]}\nEquation: {exercise.equation}", {}
         return replace(
             base,
             passed=False,

@@ -151,10 +151,9 @@ def worst(found: Problem, case: Case) -> str:
         z = f" (z = {case.z[index]:.6g})"
     text = f"at [{at}]{z}: expected {expected[index]:.6g}, yours {got[index]:.6g}"
     if got.size <= 12:
-        text += (
-            f"\n    expected {np.array2string(expected, precision=4)}"
-            f"\n    yours    {np.array2string(got, precision=4)}"
-        )
+        for label, values in (("expected", expected), ("yours   ", got)):
+            shown = np.array2string(values, precision=4).replace("\n", "\n" + " " * 13)
+            text += f"\n    {label} {shown}"
     return text
 
 

@@ -6,6 +6,7 @@ skeleton. The skeleton leaves the maths blank; no rung gives the answer away.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 
@@ -31,7 +32,7 @@ class Exercise:
 
     def stub(self) -> str:
         """The function a learner starts from: signature, statement as docstring, no body."""
-        doc = "\n    ".join(self.statement.splitlines())
+        doc = "\n    ".join(textwrap.wrap(self.statement, 84))
         return (
             f"def {self.signature}:\n"
             f'    """{doc}\n\n    {self.equation}\n    Shapes: {self.shapes}\n    """\n'

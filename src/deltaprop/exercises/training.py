@@ -12,8 +12,10 @@ the caller's, and nothing of deltaprop is patched (:mod:`.plugged` builds subcla
 
 from __future__ import annotations
 
+import runpy
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -226,13 +228,46 @@ def train_with(
     CNN; ``backprop`` and ``numerical_gradient`` drive a loop of their own (see
     :mod:`.loops`). Returns both learning curves and where δ first differs.
     """
+    return _trained(name, lambda: fn, epochs, n_train, seed, timeout, memory)
+
+
+def train_file(
+    name: str,
+    path: str | Path,
+    *,
+    epochs: int = 3,
+    n_train: int = 2000,
+    seed: int = 0,
+    timeout: float = 120.0,
+    memory: int = 2 * sandbox.MEMORY,
+) -> Trained:
+    """:func:`train_with` for the function ``name`` of a learner's file, imported in the child."""
+
+    def load() -> Callable[..., Any]:
+        namespace = runpy.run_path(str(path), run_name="__learner__")
+        if not callable(namespace.get(name)):
+            raise LookupError(f"{Path(path).name} defines no function {name}")
+        return namespace[name]  # type: ignore[no-any-return]
+
+    return _trained(name, load, epochs, n_train, seed, timeout, memory)
+
+
+def _trained(
+    name: str,
+    load: Callable[[], Callable[..., Any]],
+    epochs: int,
+    n_train: int,
+    seed: int,
+    timeout: float,
+    memory: int,
+) -> Trained:
     statements.get(name)
     from .loops import LOOPS
 
     runner = LOOPS.get(name, _fit_side_by_side)
 
     def work(send: Callable[[dict[str, Any]], None]) -> None:
-        send(runner(name, fn, epochs, n_train, seed))
+        send(runner(name, load(), epochs, n_train, seed))
 
     run = sandbox.isolated(work, timeout=timeout, memory=memory)
     if not run.messages:
@@ -255,4 +290,4 @@ def train_with(
     )
 
 
-__all__ = ["Curve", "Trained", "train_with"]
+__all__ = ["Curve", "Trained", "train_file", "train_with"]
