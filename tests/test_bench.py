@@ -54,3 +54,8 @@ def test_quick_studio_load_benchmark_writes_its_section(tmp_path):
 def test_quick_predict_benchmark_writes_its_section(tmp_path):
     report = quick("bench.predict", tmp_path / "results.md")
     assert "## One-row predict (" in report and "784-100-10 sigmoid" in report
+
+
+def test_quick_exercises_benchmark_writes_its_section(tmp_path):
+    report = quick("bench.exercises", tmp_path / "results.md")
+    assert "## Exercises (" in report and "| conv2d_backward |" in report

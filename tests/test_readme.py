@@ -56,3 +56,11 @@ def test_the_python_equivalent_of_deltaprop_train_gives_the_same_history(tmp_pat
         assert command[key] == list(getattr(python, key)), key  # bit for bit
     python_figure, command_figure = re.findall(r"test accuracy: ([\d.]+%)", capsys.readouterr().out)
     assert python_figure == command_figure
+
+
+def test_the_exercise_diagnosis_shown_is_the_real_one(capsys):
+    section = README[README.index("## Exercises") : README.index("## Data")]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    shown = re.search(r"```text\n(.*?)```", section, flags=re.S).group(1)
+    exec(compile(code, "README.md", "exec"), {})
+    assert capsys.readouterr().out == shown

@@ -248,3 +248,13 @@ def test_a_check_takes_well_under_a_second():
     started = time.monotonic()
     check("conv2d_backward", REFERENCES["conv2d_backward"])
     assert time.monotonic() - started < 20
+
+
+def test_without_fork_the_check_says_so_and_runs_nothing(monkeypatch):
+    from deltaprop.exercises import sandbox
+
+    monkeypatch.delattr(sandbox.os, "fork")
+    ran = []
+    feedback = check("sigmoid_prime", lambda z: ran.append(z))
+    assert feedback.mistake == "no-sandbox" and "cannot fork" in feedback.message
+    assert ran == [] and not feedback.passed

@@ -345,5 +345,8 @@ def check(
         for case in cases:
             send(call(fn, exercise, case))
 
-    run = sandbox.isolated(work, timeout=timeout, memory=memory)
+    try:
+        run = sandbox.isolated(work, timeout=timeout, memory=memory)
+    except sandbox.SandboxUnavailable as err:
+        return replace(base, mistake="no-sandbox", message=f"Not checked: {err}.")
     return judge(exercise, run.messages, run, seed, timeout)

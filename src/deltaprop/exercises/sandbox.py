@@ -35,7 +35,7 @@ MESSAGE = 256 * 2**20
 LARGEST_ARRAY = 32 * 2**20
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(OSError):
     """Raised where the system cannot fork a child process for the learner's code."""
 
 

@@ -94,7 +94,8 @@ def conv2d_forward(x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int) -> 
     """z[n, f, i, j] = Σ_c Σ_p Σ_q W[f, c, p, q] x[n, c, i·s + p, j·s + q] + b[f]."""
     kh, kw = W.shape[2:]
     win = windows(x, kh, kw, stride, stride)  # (n, c, oh, ow, kh, kw)
-    return np.einsum("ncijpq,fcpq->nfij", win, W) + b[None, :, None, None]
+    z = np.tensordot(win, W, axes=([1, 4, 5], [1, 2, 3]))  # (n, oh, ow, f): one BLAS product
+    return z.transpose(0, 3, 1, 2) + b[None, :, None, None]
 
 
 def conv2d_backward(
@@ -107,8 +108,9 @@ def conv2d_backward(
     """
     kh, kw = W.shape[2:]
     win = windows(x, kh, kw, stride, stride)
-    dW = np.einsum("ncijpq,nfij->fcpq", win, delta)
-    patches = np.einsum("fcpq,nfij->ncpqij", W, delta)  # (n, c, kh, kw, oh, ow)
+    dW = np.tensordot(delta, win, axes=([0, 2, 3], [0, 2, 3]))  # (f, c, kh, kw)
+    patches = np.tensordot(W, delta, axes=([0], [1]))  # (c, kh, kw, n, oh, ow)
+    patches = patches.transpose(3, 0, 1, 2, 4, 5)  # (n, c, kh, kw, oh, ow)
     return dW, delta.sum(axis=(0, 2, 3)), fold(patches, x.shape, stride, stride)
 
 

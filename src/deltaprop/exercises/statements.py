@@ -33,9 +33,11 @@ class Exercise:
     def stub(self) -> str:
         """The function a learner starts from: signature, statement as docstring, no body."""
         doc = "\n    ".join(textwrap.wrap(self.statement, 84))
+        equation = "\n    ".join(textwrap.wrap(self.equation, 84, subsequent_indent="    "))
+        shapes = "\n    ".join(textwrap.wrap(f"Shapes: {self.shapes}", 84))
         return (
             f"def {self.signature}:\n"
-            f'    """{doc}\n\n    {self.equation}\n    Shapes: {self.shapes}\n    """\n'
+            f'    """{doc}\n\n    {equation}\n    {shapes}\n    """\n'
             f"    raise NotImplementedError\n"
         )
 

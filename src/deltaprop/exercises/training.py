@@ -21,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from . import sandbox, statements
-from .plugged import networks
+from .plugged import CONV, networks
 
+DENSE_TRAIN, CNN_TRAIN = 2000, 1000
+"""Training digits by default: the CNN's steps cost more, and 1,000 show its curve."""
 TOLERANCE = 1e-6
 """Relative difference of δ (largest entry) from which two networks differ."""
 
@@ -111,6 +113,18 @@ class Trained:
         for axis in (cost, accuracy):
             axis.set_xticks(range(max(len(self.reference.cost), len(self.learner.cost))))
         return fig
+
+    def _repr_html_(self) -> str:
+        import base64
+        from html import escape
+
+        from ..jupyter import figure_png
+
+        html = f"<pre>{escape(str(self))}</pre>"
+        if self.reference.cost:
+            png = base64.b64encode(figure_png(self.figure()).data).decode("ascii")
+            html += f'<img src="data:image/png;base64,{png}" alt="learning curves">'
+        return html
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -216,7 +230,7 @@ def train_with(
     fn: Callable[..., Any],
     *,
     epochs: int = 3,
-    n_train: int = 2000,
+    n_train: int | None = None,
     seed: int = 0,
     timeout: float = 120.0,
     memory: int = 2 * sandbox.MEMORY,
@@ -226,7 +240,8 @@ def train_with(
     The delta and dense exercises go into the 784-30-10 sigmoid network on the bundled
     digits, the step exercises into its optimiser, the convolution exercises into a small
     CNN; ``backprop`` and ``numerical_gradient`` drive a loop of their own (see
-    :mod:`.loops`). Returns both learning curves and where δ first differs.
+    :mod:`.loops`). ``n_train`` digits are trained on (by default 2,000, 1,000 for the
+    CNN). Returns both learning curves and where δ first differs.
     """
     return _trained(name, lambda: fn, epochs, n_train, seed, timeout, memory)
 
@@ -236,7 +251,7 @@ def train_file(
     path: str | Path,
     *,
     epochs: int = 3,
-    n_train: int = 2000,
+    n_train: int | None = None,
     seed: int = 0,
     timeout: float = 120.0,
     memory: int = 2 * sandbox.MEMORY,
@@ -256,7 +271,7 @@ def _trained(
     name: str,
     load: Callable[[], Callable[..., Any]],
     epochs: int,
-    n_train: int,
+    n_train: int | None,
     seed: int,
     timeout: float,
     memory: int,
@@ -267,7 +282,8 @@ def _trained(
     runner = LOOPS.get(name, _fit_side_by_side)
 
     def work(send: Callable[[dict[str, Any]], None]) -> None:
-        send(runner(name, load(), epochs, n_train, seed))
+        size = n_train or (CNN_TRAIN if name in CONV else DENSE_TRAIN)
+        send(runner(name, load(), epochs, size, seed))
 
     run = sandbox.isolated(work, timeout=timeout, memory=memory)
     if not run.messages:
