@@ -151,3 +151,30 @@ def test_grade_a_class_with_submissions_that_misbehave(class_folder, tmp_path):
 
     again = deltaprop("exercises", "grade", str(class_folder), "--out", str(out), cwd=tmp_path)
     assert again.returncode == 1 and "nothing overwritten" in again.stderr
+
+
+def test_check_watch_checks_again_when_a_file_is_saved(tmp_path):
+    import time
+
+    ws = tmp_path / "ws"
+    deltaprop("exercises", "start", str(ws), cwd=tmp_path)
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "deltaprop", "exercises", "check", "activations.py", "--watch"],
+        cwd=ws,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        seen = ""
+        while "watching for changes" not in seen and time.monotonic() < deadline:
+            seen += watcher.stdout.readline()
+        _fill(ws / "activations.py", RIGHT_SIGMOID_PRIME)
+        while "✓ sigmoid_prime: right" not in seen and time.monotonic() < deadline:
+            seen += watcher.stdout.readline()
+        assert "checking again" in seen and "✓ sigmoid_prime: right" in seen
+    finally:
+        watcher.terminate()
+        watcher.wait(10)
+        watcher.stdout.close()
