@@ -2,7 +2,7 @@
 
 The loop is short and reads like the notes (gather a batch, backpropagate, check, step);
 everything optional hooks in as a :class:`Callback` receiving a :class:`TrainingEvent`:
-:class:`RecordHistory`, :class:`Checkpoint`, :class:`ProgressBar`, :class:`EpochLogger`,
+:class:`Checkpoint`, :class:`ProgressBar`, :class:`EpochLogger`,
 :class:`LearningRateScheduler`, :class:`EarlyStopping`, :class:`LivePlot`,
 :class:`RisingCostWarning`, or your own. The loop talks to the network only through
 :class:`Trainable`.
@@ -10,6 +10,7 @@ everything optional hooks in as a :class:`Callback` receiving a :class:`Training
 
 from .callbacks import (
     EarlyStopping,
+    EpochFigures,
     EpochLogger,
     LearningRateScheduler,
     LivePlot,
@@ -30,6 +31,7 @@ __all__ = [
     "CheckpointState",
     "DivergenceError",
     "EarlyStopping",
+    "EpochFigures",
     "EpochLogger",
     "History",
     "LambdaCallback",

@@ -19,8 +19,12 @@ from .events import Callback, TrainingEvent
 from .history import History
 
 
-class RecordHistory(Callback):
-    """Append each epoch's η, costs, accuracies and time to the History.
+class EpochFigures:
+    """The figures of an epoch, as the loop records them: η, costs, accuracies and time.
+
+    Not a callback: :func:`~deltaprop.training.run` measures them after each epoch's last
+    batch, appends them to the History and hands them to every callback as ``event.logs``
+    (as Keras hands ``logs``), so that no callback depends on another having run first.
 
     Parameters
     ----------
@@ -45,23 +49,56 @@ class RecordHistory(Callback):
         self.validation = validation
         self.lmbda = lmbda
         self.n = len(x)
+
+    def measure(self, event: TrainingEvent, seconds: float) -> dict[str, Any]:
+        """The epoch's figures, keyed as the History's fields."""
+        logs: dict[str, Any] = {"epoch": event.epoch, "eta": event.optimizer.eta}
+        for prefix, data in (("train", self.train), ("val", self.validation)):
+            cost = accuracy = None
+            if data is not None:
+                result = event.network.evaluate(*data, lmbda=self.lmbda, n=self.n)
+                cost, accuracy = result.cost, result.accuracy
+            logs[f"{prefix}_cost"], logs[f"{prefix}_accuracy"] = cost, accuracy
+        logs["time"] = seconds
+        return logs
+
+
+class RecordHistory(Callback):
+    """Deprecated: the loop records the History itself (see :class:`EpochFigures`).
+
+    Kept for one release for code that passes it to :func:`~deltaprop.training.run`; it
+    records only where the loop was given no figures to record.
+    """
+
+    def __init__(
+        self,
+        x: Array,
+        t: Array,
+        validation: tuple[Array, Array] | None = None,
+        *,
+        lmbda: float = 0.0,
+        monitor_training: bool = True,
+    ) -> None:
+        import warnings
+
+        warnings.warn(
+            "RecordHistory is deprecated: fit and run record the History "
+            "themselves (pass figures=EpochFigures(...) to run)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self.figures = EpochFigures(
+            x, t, validation, lmbda=lmbda, monitor_training=monitor_training
+        )
         self._start = 0.0
 
     def on_epoch_begin(self, event: TrainingEvent) -> None:
         self._start = time.perf_counter()
 
     def on_epoch_end(self, event: TrainingEvent) -> None:
-        history = event.history
-        history.epoch.append(event.epoch)
-        history.eta.append(event.optimizer.eta)
-        for prefix, data in (("train", self.train), ("val", self.validation)):
-            cost = accuracy = None
-            if data is not None:
-                result = event.network.evaluate(*data, lmbda=self.lmbda, n=self.n)
-                cost, accuracy = result.cost, result.accuracy
-            getattr(history, f"{prefix}_cost").append(cost)
-            getattr(history, f"{prefix}_accuracy").append(accuracy)
-        history.time.append(time.perf_counter() - self._start)
+        if not event.history.epoch or event.history.epoch[-1] != event.epoch:
+            event.logs = self.figures.measure(event, time.perf_counter() - self._start)
+            event.history.append(event.logs)
 
 
 class LearningRateScheduler(Callback):
@@ -77,8 +114,8 @@ class LearningRateScheduler(Callback):
 class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved for ``patience`` epochs; restore the best weights.
 
-    ``monitor`` is a History field: ``"val_accuracy"`` (higher is better) or ``"val_cost"``,
-    ``"train_cost"``, ... (lower is better).
+    ``monitor`` is a key of the epoch's ``event.logs``: ``"val_accuracy"`` (higher is
+    better) or ``"val_cost"``, ``"train_cost"``, ... (lower is better).
     """
 
     def __init__(
@@ -113,7 +150,7 @@ class EarlyStopping(Callback):
         self._best_params = saved or None
 
     def on_epoch_end(self, event: TrainingEvent) -> None:
-        value = getattr(event.history, self.monitor)[-1]
+        value = event.logs.get(self.monitor)
         if value is None:
             raise ValueError(
                 f"early stopping monitors {self.monitor}, which is not recorded "

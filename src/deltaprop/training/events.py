@@ -47,6 +47,10 @@ class TrainingEvent:
     callback_states : dict
         States to give the callbacks when a run resumes (see :meth:`Callback.get_state`);
         the loop hands them over after every ``on_train_begin``.
+    logs : dict
+        In ``on_epoch_end`` and after: the epoch's figures, as Keras's ``logs`` (``epoch``,
+        ``eta``, ``train_cost``, ``train_accuracy``, ``val_cost``, ``val_accuracy``,
+        ``time``; None where not measured), already appended to ``history``.
     """
 
     network: Trainable
@@ -63,6 +67,7 @@ class TrainingEvent:
     stop_requested: bool = False
     callbacks: list[Callback] = field(default_factory=list, repr=False)
     callback_states: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    logs: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def batch_cost(self) -> float:
         """The current mini-batch's mean cost (before its update), computed on request."""
@@ -109,10 +114,14 @@ class Callback:
         """After each update; ``event.batch_cost()`` is that batch's cost."""
 
     def on_epoch_end(self, event: TrainingEvent) -> None:
-        """After each epoch; the History already holds it (when it is recorded).
+        """After each epoch: ``event.logs`` holds its figures, ``event.history`` all epochs.
 
-        Callbacks hear of it in list order, after :class:`RecordHistory` (which ``fit``
-        puts first), so each sees the epoch's figures in ``event.history``.
+        The loop measures and records the epoch before any callback hears of it, so the
+        order of the list does not change what a callback sees of the figures. What still
+        follows the list's order is what callbacks *do*: a callback that changes η in
+        ``on_epoch_begin`` (a scheduler) is seen by the callbacks after it in the same
+        hook, and one that restores weights when it stops (early stopping) does so before
+        the callbacks after it hear of the epoch. A stop takes effect after every callback.
         """
 
     def on_epoch_done(self, event: TrainingEvent) -> None:

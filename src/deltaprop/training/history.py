@@ -38,6 +38,19 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def append(self, logs: dict[str, Any]) -> None:
+        """Record one epoch from its figures (keys: the fields above, ``stop_reason`` aside)."""
+        for name in (
+            "epoch",
+            "train_cost",
+            "train_accuracy",
+            "val_cost",
+            "val_accuracy",
+            "eta",
+            "time",
+        ):
+            getattr(self, name).append(logs.get(name))
+
     def as_dict(self) -> dict[str, Any]:
         """Return the history as plain lists (JSON-ready)."""
         return asdict(self)

@@ -6,6 +6,7 @@ callbacks record, report, save, schedule and stop.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,11 +20,11 @@ from ..backend import Array
 from ..schedules import Schedule
 from ..validation import check_non_negative, check_positive_int
 from .callbacks import (
+    EpochFigures,
     EpochLogger,
     LearningRateScheduler,
     LivePlot,
     ProgressBar,
-    RecordHistory,
     RisingCostWarning,
 )
 from .checkpoint import Checkpoint
@@ -158,9 +159,8 @@ def fit(
         xv = network.inputs(validation_data[0])
         validation = (xv, network.targets(validation_data[1], len(xv)))
     n = len(x)
-    standard: list[Callback] = [
-        RecordHistory(x, t, validation, lmbda=lmbda, monitor_training=monitor_training)
-    ]
+    figures = EpochFigures(x, t, validation, lmbda=lmbda, monitor_training=monitor_training)
+    standard: list[Callback] = []
     if schedule is not None:
         standard.append(LearningRateScheduler(schedule))
     if checkpoint is not None:
@@ -193,6 +193,7 @@ def fit(
         shuffle,
         augment,
         log,
+        figures,
     )
     return event.history
 
@@ -207,13 +208,15 @@ def run(
     shuffle: bool = True,
     augment: Augmenter | None = None,
     log: Callable[[str], None] = print,
+    figures: EpochFigures | None = None,
 ) -> None:
     """Run the loop on checked data; callbacks hear of each step.
 
     For each epoch, for each mini-batch: gather it, backpropagate (split over threads when
     it is large enough, :class:`ShardedStep`), check for divergence, update. Ctrl-C ends the
     run after recording why in the History (callbacks' ``on_train_end`` still runs, so a
-    checkpoint can say where to resume).
+    checkpoint can say where to resume). After each epoch ``figures`` (when given) are
+    measured and recorded in the History before the callbacks hear of the epoch.
     """
     network, opt = event.network, event.optimizer
     event.callbacks = list(callbacks)
@@ -232,7 +235,8 @@ def run(
     ):
         try:
             for epoch in range(event.epoch + 1, event.epochs + 1):
-                event.epoch = epoch
+                event.epoch, event.logs = epoch, {"epoch": epoch, "eta": opt.eta}
+                started = time.perf_counter()
                 for callback in callbacks:
                     callback.on_epoch_begin(event)
                 batches = _batches(x, t, batch_size, event.rng, shuffle, augment)
@@ -249,6 +253,9 @@ def run(
                                 callback.on_batch_end(event)
                             if event.stop_requested:
                                 break
+                if figures is not None:
+                    event.logs = figures.measure(event, time.perf_counter() - started)
+                    event.history.append(event.logs)
                 for callback in callbacks:
                     callback.on_epoch_end(event)
                 for callback in callbacks:
