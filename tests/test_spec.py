@@ -78,3 +78,14 @@ def test_bad_specs_name_the_token(spec, match):
 def test_conv_on_flat_data_without_an_image_shape():
     with pytest.raises(ValueError, match="needs image inputs"):
         parse_layers("conv:2x3", 64)
+
+
+def test_the_stack_builders_moved_to_stacks_and_the_old_names_warn():
+    import deltaprop.spec
+    from deltaprop import stacks
+
+    with pytest.warns(DeprecationWarning, match="moved to deltaprop.stacks.dense_stack"):
+        old = deltaprop.spec.dense_stack
+    assert old is stacks.dense_stack
+    with pytest.raises(AttributeError):
+        deltaprop.spec.no_such_name  # noqa: B018

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from .layers import Layer
-from .spec import chain_shapes
+from .stacks import chain_shapes
 
 STATE_SLOTS = {"sgd": 0, "momentum": 1, "nesterov": 1, "average_momentum": 1, "adam": 2}
 """Arrays of the parameters' size each optimiser keeps (velocity; Adam's two moments)."""

@@ -15,7 +15,7 @@ from .architecture import Described
 from .backend import Array, resolve_dtype, to_numpy
 from .layers import Activation, Layer
 from .results import BatchResult, Evaluation
-from .spec import chain_shapes, dense_stack
+from .stacks import chain_shapes, dense_stack
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
 T = TypeVar("T")

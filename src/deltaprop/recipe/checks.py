@@ -22,7 +22,8 @@ from .. import datasets, optimizers
 from ..footprint import available_memory, footprint, gigabytes
 from ..layers import Layer, activation_class
 from ..network import Network
-from ..spec import dense_stack, parse_layers
+from ..spec import parse_layers
+from ..stacks import dense_stack
 from ..validation import check_positive_int
 from .config import parse_schedule
 
