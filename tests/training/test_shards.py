@@ -257,3 +257,39 @@ def test_blas_has_its_threads_back_between_the_epochs_of_a_small_batch_fit(monke
         )  # fmt: skip
     assert during and all(s == {1} for s in during)
     assert len(between) == 6 and all(s == {2} for s in between)
+
+
+def test_a_fit_beside_another_fit_in_another_thread_ends_as_it_does_alone(rng):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas() -> set[int]:
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    X, y = data(rng, 60, 64)
+
+    def train(make, features, out=None, wait=None):
+        net = make()
+        if wait is not None:
+            wait.wait()
+        net.fit(X[:, :features], y, epochs=3, batch_size=20, eta=0.3, seed=1)
+        weights = [p.copy() for _, p, _ in net.named_parameters()]
+        if out is not None:
+            out.append(weights)
+        return weights
+
+    with threadpool_limits(2):
+        alone = [train(mlp, 6), train(cnn, 64)]
+        together: list[list] = [[], []]
+        start = threading.Barrier(2)
+        threads = [
+            threading.Thread(target=train, args=(make, f, together[i], start))
+            for i, (make, f) in enumerate([(mlp, 6), (cnn, 64)])
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert blas() == {2}  # no limit outlives the fits that set it
+    for mine, reference in zip(together, alone, strict=True):
+        assert len(mine) == 1
+        assert all(np.array_equal(a, b) for a, b in zip(mine[0], reference, strict=True))
