@@ -40,7 +40,17 @@ from .training import (
 
 __version__ = "0.1.0"
 
-LAZY = ("diagnostics", "experiments", "onnx", "plots", "sklearn", "spec", "studio", "sweep")
+LAZY = (
+    "diagnostics",
+    "exercises",
+    "experiments",
+    "onnx",
+    "plots",
+    "sklearn",
+    "spec",
+    "studio",
+    "sweep",
+)
 """Subpackages imported on first use (``deltaprop.onnx.load(...)`` works without importing
 ``deltaprop.onnx`` first); several need an extra, which the core does not."""
 

@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+from .. import __version__
 from ..archive import ModelFileError
 from ..datasets.download import DownloadError
 from ..parallel import threads_from_environment
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="show the full traceback of an error (for a report)"
     )
+    parser.add_argument("--version", action="version", version=f"deltaprop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for command in COMMANDS:
         command.add_parser(sub)
