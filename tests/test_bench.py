@@ -59,3 +59,15 @@ def test_quick_predict_benchmark_writes_its_section(tmp_path):
 def test_quick_exercises_benchmark_writes_its_section(tmp_path):
     report = quick("bench.exercises", tmp_path / "results.md")
     assert "## Exercises (" in report and "| conv2d_backward |" in report
+
+
+def test_before_after_compares_two_checkouts_case_by_case():
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.before_after", str(ROOT), str(ROOT), "--rounds", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| fit CNN b64 (s) |" in done.stdout and "x |" in done.stdout

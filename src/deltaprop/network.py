@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import copy
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
 from typing import Any, TypeVar
 
 import numpy as np
 
-from . import costs, parallel, training
+from . import costs, training
 from .architecture import Described
 from .backend import Array, resolve_dtype, to_numpy
 from .layers import Activation, Layer
 from .results import BatchResult, Evaluation
 from .stacks import chain_shapes, dense_stack
+from .training import plan
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
 T = TypeVar("T")
@@ -156,17 +154,11 @@ class Network(Described):
     def _map_chunks(self, rows: int, chunk: int, work: Callable[..., T], *args: Any) -> list[T]:
         """``work(*args, part)`` over ``range(rows)`` in parts, in order.
 
-        ``work`` is a method of this network: each thread runs it on its own replica
-        (:func:`deltaprop.parallel.map_rows`).
+        ``work`` is a method of this network; how many threads and replicas run it is the
+        thread plan's to decide (:func:`deltaprop.training.plan.map_chunks`).
         """
-        rows_at_once = min(chunk, rows)
-        k = self.threads_for(rows_at_once, training=False)
-        small = k == 1 and not self.blas_threaded(rows_at_once)
-        if small and rows <= chunk and parallel.blas_alone(self._work()[2] * rows):
-            return [work(*args, slice(None))]  # one small pass: no plan to carry out
-        workers = [work, *(getattr(self.replica(), work.__name__) for _ in range(k - 1))]
-        with parallel.one_blas_thread() if small else contextlib.nullcontext():
-            return parallel.map_rows(rows, chunk, [partial(w, *args) for w in workers])
+        name = work.__name__
+        return plan.map_chunks(self, rows, chunk, lambda net, part: getattr(net, name)(*args, part))
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return the outputs (class probabilities for a softmax or sigmoid output)."""
@@ -369,73 +361,6 @@ class Network(Described):
         for i, layer in enumerate(self.layers):
             for key, param in layer.params.items():
                 yield f"layers.{i}.{key}", param, layer.grads[key]
-
-    # -- threads --------------------------------------------------------------------------
-
-    @property
-    def flops(self) -> int:
-        """Multiply-adds of one example's forward pass (the products; 0 if shapes are unknown)."""
-        return self._work()[0]
-
-    @property
-    def activation_size(self) -> int:
-        """Values all the layers output for one example: the element-wise work of a pass."""
-        return self._work()[1]
-
-    def _work(self) -> tuple[int, int, int, bool]:
-        """The figures the thread plan needs, worked out once per architecture.
-
-        (flops, activation_size, the largest layer's flops, whether every layer can run in
-        shards). Every predict and fit asks; the figures change only with the layers or the input
-        shape, so they are kept with those as the key (a one-row probe then costs little).
-        """
-        key = (tuple(map(id, self.layers)), self.input_shape)
-        cached = getattr(self, "_work_cache", None)
-        if cached is None or cached[0] != key:
-            shapes = list(self._shapes())
-            flops = [layer.flops(shape) for layer, shape in shapes]
-            values = sum(int(np.prod(layer.output_shape(shape))) for layer, shape in shapes)
-            shardable = all(layer.shardable for layer in self.layers)
-            cached = (key, (sum(flops), values, max(flops, default=0), shardable))
-            self._work_cache = cached
-        return cached[1]
-
-    def _shapes(self) -> Iterator[tuple[Layer, tuple[int, ...]]]:
-        """Each layer with the shape of one example of its input (none if unknown)."""
-        shape = self.input_shape
-        if shape is None:
-            return
-        for layer in self.layers:
-            yield layer, shape
-            shape = layer.output_shape(shape)
-
-    def threads_for(self, rows: int, *, training: bool) -> int:
-        """How many threads a batch of ``rows`` gets (:func:`deltaprop.parallel.shards_for`).
-
-        Training counts three passes (forward, δ, parameter gradients). A network with a
-        layer that cannot run in shards (Dropout) uses one thread.
-        """
-        flops, values, _, shardable = self._work()
-        if not shardable:
-            return 1
-        passes = rows * (3 if training else 1)
-        return parallel.shards_for(flops * passes, values * passes, rows)
-
-    def blas_threaded(self, rows: int) -> bool:
-        """Whether a batch of ``rows`` has products large enough for BLAS's own threads.
-
-        See :func:`deltaprop.parallel.blas_threaded`; the largest layer's product decides.
-        """
-        return parallel.blas_threaded(self._work()[2] * rows, rows)
-
-    def replica(self) -> Network:
-        """A network sharing this one's parameters, with its own gradients and layer caches.
-
-        Shards of a batch run through replicas on parallel threads (:mod:`deltaprop.parallel`).
-        """
-        twin = copy.copy(self)
-        twin.layers = [layer.replica() for layer in self.layers]
-        return twin
 
     # -- training -------------------------------------------------------------------------
 

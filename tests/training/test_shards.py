@@ -10,6 +10,7 @@ import pytest
 from deltaprop import Dense, Identity, Momentum, Network, ReLU, Sigmoid, Softmax, parallel
 from deltaprop.layers import Conv2D, Dropout, Flatten, MaxPool2D, Reshape
 from deltaprop.spec import parse_layers
+from deltaprop.training import plan
 from deltaprop.training.shards import ShardedResult, ShardedStep
 
 
@@ -139,8 +140,8 @@ def test_frozen_layers_stay_put_when_split(rng):
 
 def test_dropout_networks_use_one_thread():
     net = Network([Dense(6, 5), Sigmoid(), Dropout(0.5), Dense(5, 3), Softmax()])
-    assert net.threads_for(1000, training=True) == 1
-    assert mlp().threads_for(1000, training=True) == 3
+    assert plan.threads_for(net, 1000, training=True) == 1
+    assert plan.threads_for(mlp(), 1000, training=True) == 3
 
 
 @pytest.mark.parametrize("make, features", [(mlp, 6), (cnn, 64)])
@@ -157,7 +158,7 @@ def test_split_inference_and_evaluation_equal_one_threads(rng, make, features):
 
 def test_replicas_share_parameters_but_not_gradients():
     net = mlp()
-    twin = net.replica()
+    twin = plan.replica(net)
     for (name, p, g), (_, tp, tg) in zip(
         net.named_parameters(), twin.named_parameters(), strict=True
     ):
@@ -168,10 +169,10 @@ def test_replicas_share_parameters_but_not_gradients():
 
 
 def test_the_work_estimate_counts_the_products_and_the_activations():
-    assert mlp().flops == 6 * 5 + 5 * 3
-    assert mlp().activation_size == 5 + 5 + 3 + 3
-    assert cnn().flops == (9 * 3 * 6 * 6) + (3 * 4 * 4 * 2 * 2) + 16 * 3
-    assert cnn().activation_size == 64 + 2 * 108 + 27 + 2 * 16 + 16 + 2 * 3
+    assert plan.work(mlp()).flops == 6 * 5 + 5 * 3
+    assert plan.work(mlp()).values == 5 + 5 + 3 + 3
+    assert plan.work(cnn()).flops == (9 * 3 * 6 * 6) + (3 * 4 * 4 * 2 * 2) + 16 * 3
+    assert plan.work(cnn()).values == 64 + 2 * 108 + 27 + 2 * 16 + 16 + 2 * 3
 
 
 def test_convolutional_networks_split_and_dense_ones_leave_threads_to_blas(monkeypatch):
@@ -183,10 +184,10 @@ def test_convolutional_networks_split_and_dense_ones_leave_threads_to_blas(monke
         image_shape=(28, 28),
     )
     net = Network(lenet)
-    assert [net.threads_for(b, training=True) for b in (10, 64)] == [1, 2]
-    assert net.threads_for(1000, training=False) == 2
+    assert [plan.threads_for(net, b, training=True) for b in (10, 64)] == [1, 2]
+    assert plan.threads_for(net, 1000, training=False) == 2
     wide = Network.from_sizes([784, 1600, 10])
-    assert wide.threads_for(1024, training=True) == 1
+    assert plan.threads_for(wide, 1024, training=True) == 1
 
 
 class BlasProbe(Probe):
@@ -207,7 +208,7 @@ def test_small_products_hold_blas_to_one_thread_for_the_fit(monkeypatch, rng, ba
     net = Network.from_sizes([784, 100, 10])
     seen = []
     with threadpool_limits(2):
-        assert net.threads_for(batch, training=True) == 1
+        assert plan.threads_for(net, batch, training=True) == 1
         net.fit(
             X, y, epochs=1, batch_size=batch, monitor_training=False, callbacks=[BlasProbe(seen)]
         )
@@ -220,7 +221,7 @@ def test_blas_threads_need_enough_rows_and_work():
     assert not parallel.blas_threaded(parallel.MIN_BLAS_WORK - 1, parallel.MIN_BLAS_ROWS)
     assert parallel.blas_threaded(parallel.MIN_BLAS_WORK, parallel.MIN_BLAS_ROWS)
     net = Network.from_sizes([784, 100, 10])
-    assert [net.blas_threaded(rows) for rows in (10, 64, 128)] == [False, False, True]
+    assert [plan.blas_threaded(net, rows) for rows in (10, 64, 128)] == [False, False, True]
 
 
 class EpochBlasProbe(Probe):
@@ -293,3 +294,11 @@ def test_a_fit_beside_another_fit_in_another_thread_ends_as_it_does_alone(rng):
     for mine, reference in zip(together, alone, strict=True):
         assert len(mine) == 1
         assert all(np.array_equal(a, b) for a, b in zip(mine[0], reference, strict=True))
+
+
+def test_threads_are_the_plans_concern_not_the_networks():
+    from deltaprop.training import Trainable
+
+    for name in ("threads_for", "blas_threaded", "replica", "flops", "activation_size"):
+        assert not hasattr(Network, name), name
+    assert {"threads_for", "blas_threaded", "replica"}.isdisjoint(vars(Trainable))

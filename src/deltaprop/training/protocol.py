@@ -36,7 +36,19 @@ class Evaluated(Protocol):
 
 
 class Trainable(Protocol):
-    """A network as the training loop sees it; :class:`deltaprop.Network` is one."""
+    """A network as the training loop sees it; :class:`deltaprop.Network` is one.
+
+    Its ``layers`` and ``input_shape`` are what the thread plan reads
+    (:mod:`deltaprop.training.plan`): threads are the loop's concern, not the network's.
+    """
+
+    @property
+    def layers(self) -> Sequence[Any]:
+        """The layers, in order."""
+
+    @property
+    def input_shape(self) -> tuple[int, ...] | None:
+        """One example's input shape (None where the layers fix none)."""
 
     def inputs(self, X: Any) -> Array:
         """X checked and converted to the network's dtype."""
@@ -57,15 +69,6 @@ class Trainable(Protocol):
 
     def trainable_parameters(self) -> Iterator[tuple[str, Array, Array]]:
         """(name, parameter, gradient) of the parameters that training updates."""
-
-    def threads_for(self, rows: int, *, training: bool) -> int:
-        """How many threads a batch of ``rows`` examples should be split over."""
-
-    def blas_threaded(self, rows: int) -> bool:
-        """Whether the products of a batch of ``rows`` are large enough for BLAS's threads."""
-
-    def replica(self) -> Trainable:
-        """A copy sharing the parameters, with its own gradients, to run a shard of a batch."""
 
     def get_config(self) -> dict[str, Any]:
         """The architecture as JSON-ready data."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import parallel
 from ..backend import Array
+from . import plan
 from .protocol import StepResult, Trainable
 
 
@@ -34,7 +35,7 @@ class ShardedStep:
     ∂C/∂θ = Σᵢ (mᵢ/m) ∂Cᵢ/∂θ: the mean cost of a batch of m rows is the size-weighted mean of
     its shards' mean costs (mᵢ rows each), and so is its gradient. The L2 term λ/n·w, which
     every shard adds, comes through once because the weights sum to 1. Shard 0 runs on the
-    network itself, the others on replicas sharing its parameters (``Network.replica``), so
+    network itself, the others on replicas sharing its parameters (:func:`.plan.replica`), so
     after a step the network's gradients hold the whole batch's, ready for the optimiser.
 
     Use as a context manager around the epochs: the threads live that long. A batch kept
@@ -45,7 +46,7 @@ class ShardedStep:
 
     def __init__(self, network: Trainable, batch_size: int) -> None:
         self.network, self.batch_size = network, batch_size
-        self.threads = network.threads_for(batch_size, training=True)
+        self.threads = plan.threads_for(network, batch_size, training=True)
         self._stack = contextlib.ExitStack()
         self._pool: parallel.Pool | None = None
         self._hold_blas = False
@@ -55,10 +56,10 @@ class ShardedStep:
     def __enter__(self) -> ShardedStep:
         if self.threads > 1:  # the pool holds BLAS to one thread per shard
             self._pool = self._stack.enter_context(parallel.Pool(self.threads))
-            self._nets += [self.network.replica() for _ in range(self.threads - 1)]
+            self._nets += [plan.replica(self.network) for _ in range(self.threads - 1)]
             self._grads = [[g for _, _, g in net.trainable_parameters()] for net in self._nets]
         else:  # too small for BLAS's threads: held to one while batches run
-            self._hold_blas = not self.network.blas_threaded(self.batch_size)
+            self._hold_blas = not plan.blas_threaded(self.network, self.batch_size)
         return self
 
     def steps(self) -> contextlib.AbstractContextManager[None]:
