@@ -297,3 +297,17 @@ def test_a_one_row_predict_does_no_planning_work_after_the_first(monkeypatch):
     net.layers[0].build(np.random.default_rng(1), net.dtype)
     net.predict(x)
     assert calls["flops"] == 2
+
+
+def test_network_is_whole_in_its_module_and_the_old_results_path_warns():
+    import importlib
+    import sys
+
+    import deltaprop.network as module
+
+    assert Network.__module__ == "deltaprop.network" and Network.__bases__ == (object,)
+    assert {"summary", "get_config", "from_config", "astype"} <= set(vars(Network))
+    sys.modules.pop("deltaprop.results", None)
+    with pytest.warns(DeprecationWarning, match="deltaprop.results is deprecated"):
+        old = importlib.import_module("deltaprop.results")
+    assert old.Evaluation is module.Evaluation and old.BatchResult is module.BatchResult

@@ -1,25 +1,62 @@
-"""Network: a sequence of layers plus a cost; forward propagation and backpropagation of δ."""
+"""Network: a sequence of layers plus a cost; forward propagation and backpropagation of δ.
+
+The whole of :class:`Network` is here: its arithmetic (forward, cost, backpropagation),
+what it says about itself (summary, architecture as data, a retyped copy) and the results
+it hands back (:class:`Evaluation`, :class:`BatchResult`). Threads are not its concern
+(:mod:`deltaprop.training.plan`).
+"""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
 from . import costs, training
-from .architecture import Described
 from .backend import Array, resolve_dtype, to_numpy
-from .layers import Activation, Layer
-from .results import BatchResult, Evaluation
+from .jupyter import table
+from .layers import LAYERS, Activation, Layer
+from .registry import UnknownNameError
 from .stacks import chain_shapes, dense_stack
+from .table import format_table
 from .training import plan
 from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
 T = TypeVar("T")
 
 
-class Network(Described):
+class Evaluation(NamedTuple):
+    """Cost (with the L2 term, if asked) and accuracy (None for real-valued targets)."""
+
+    cost: float
+    accuracy: float | None
+
+
+class BatchResult:
+    """What :meth:`Network.train_step` leaves: is the output finite, and the cost on request.
+
+    The cost of a batch is computed only when asked for (a callback or the divergence
+    message wants it); checking that the output is finite is much cheaper.
+    """
+
+    __slots__ = ("_cost_of", "_out", "_t")
+
+    def __init__(self, cost_of: Callable[[Array, Array], float], out: Array, t: Array) -> None:
+        self._cost_of, self._out, self._t = cost_of, out, t
+
+    @property
+    def finite(self) -> bool:
+        """Whether every output is finite (each cost is finite wherever its input is)."""
+        return bool(np.isfinite(self._out).all())
+
+    def cost(self) -> float:
+        """The batch's mean data cost, before the update."""
+        return self._cost_of(self._out, self._t)
+
+
+class Network:
     """A feedforward network: layers applied in order, trained against a cost.
 
     Parameters
@@ -361,6 +398,87 @@ class Network(Described):
         for i, layer in enumerate(self.layers):
             for key, param in layer.params.items():
                 yield f"layers.{i}.{key}", param, layer.grads[key]
+
+    # -- what a network says about itself -------------------------------------------------
+
+    @property
+    def n_params(self) -> int:
+        """Total number of scalar parameters."""
+        return sum(layer.n_params for layer in self.layers)
+
+    def summary_rows(self) -> list[tuple[str, str, str, str]]:
+        """(index, layer, output shape, parameter count) of every layer, as text."""
+        rows, shape = [], self.input_shape
+        for i, layer in enumerate(self.layers):
+            shape = layer.output_shape(shape) if shape is not None else None
+            rows.append((str(i), repr(layer), str(shape), f"{layer.n_params:,}"))
+        return rows
+
+    def summary(self) -> str:
+        """Return a table of the layers, their output shapes and parameter counts."""
+        return format_table(
+            [("#", "layer", "output shape", "params"), *self.summary_rows()],
+            right=1,
+            footer=f"total parameters: {self.n_params:,}   cost: {self.cost_function!r}   "
+            f"dtype: {self.dtype}",
+        )
+
+    def __repr__(self) -> str:
+        return f"Network({self.layers!r}, cost={self.cost_function!r}, dtype='{self.dtype}')"
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: :meth:`summary` as an HTML table."""
+        caption = f"{self.n_params:,} parameters, cost {self.cost_function!r}, {self.dtype}"
+        return table(("#", "layer", "output shape", "params"), self.summary_rows(), caption)
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the architecture as JSON-ready data (layers by registered name, cost, dtype)."""
+        return {
+            "layers": [
+                {"class": layer.name, "config": layer.get_config(), "trainable": layer.trainable}
+                for layer in self.layers
+            ],
+            "input_shape": None if self.input_shape is None else list(self.input_shape),
+            "cost": self.cost_function.name,
+            "dtype": str(self.dtype),
+            "seed": self.seed,
+        }
+
+    @classmethod
+    def from_config(cls, config: Any, *, max_params: int | None = None) -> Network:
+        """Build a network from :meth:`get_config`'s output (names resolve via registries only).
+
+        ``max_params`` refuses a larger architecture before any parameter is allocated.
+        """
+        try:
+            layers = []
+            for spec in config["layers"]:
+                layer = LAYERS[spec["class"]].from_config(dict(spec["config"]))
+                layer.trainable = bool(spec.get("trainable", True))
+                layers.append(layer)
+            size = sum(layer.n_params for layer in layers)
+            if max_params is not None and size > max_params:
+                raise ValueError(f"the architecture has {size:,} parameters, over {max_params:,}")
+            return cls(
+                layers,
+                config["cost"],
+                seed=config.get("seed", 0),
+                dtype=config["dtype"],
+                input_shape=config.get("input_shape"),
+            )
+        except UnknownNameError:
+            raise
+        except (KeyError, TypeError, AttributeError) as err:
+            raise ValueError(f"invalid network configuration: {err!r}") from None
+
+    def astype(self, dtype: Any) -> Network:
+        """Return a copy of the network whose parameters have the given dtype."""
+        net = copy.deepcopy(self)
+        net.dtype = resolve_dtype(dtype)
+        for layer in net.layers:
+            layer.params = {k: v.astype(net.dtype) for k, v in layer.params.items()}
+            layer.grads = {k: v.astype(net.dtype) for k, v in layer.grads.items()}
+        return net
 
     # -- training -------------------------------------------------------------------------
 

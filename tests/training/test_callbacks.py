@@ -69,7 +69,7 @@ def test_the_batch_cost_is_the_cost_before_the_update(data):
 
 
 def test_nobody_pays_for_a_batch_cost_no_callback_asks_for(data, monkeypatch):
-    from deltaprop.results import BatchResult
+    from deltaprop.network import BatchResult
 
     computed = []
     original = BatchResult.cost

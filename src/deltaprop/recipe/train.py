@@ -19,8 +19,7 @@ import numpy as np
 
 from .. import datasets, parallel
 from ..fileio import atomic_write
-from ..network import Network
-from ..results import Evaluation
+from ..network import Evaluation, Network
 from ..serialization import save
 from ..training import EarlyStopping, History
 from .checks import (
