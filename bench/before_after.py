@@ -22,7 +22,7 @@ CASES = """
 import json, time
 from deltaprop import Network
 from deltaprop.datasets import load
-from deltaprop.spec import parse_layers
+from deltaprop.core.spec import parse_layers
 
 data = load("mnist-sample", n_train=4000, n_test=2000)
 (X, y), (Xt, yt) = data.train, data.test

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 import deltaprop
-from deltaprop.spec import parse_layers
+from deltaprop.core.spec import parse_layers
 
 LENET = "conv:20x5x5,pool:2,conv:40x5x5,pool:2,dense:100:relu,dense:10:softmax"
 

@@ -10,7 +10,7 @@
 import numpy as np
 
 from deltaprop import Dense, Identity, Network, Sigmoid
-from deltaprop.gradcheck import numerical_gradient
+from deltaprop.core.gradcheck import numerical_gradient
 
 w1, b1, w2, b2, w3, b3 = 0.5, -0.2, 1.5, 0.3, -2.0, 0.1
 x, y = 0.8, 1.0

@@ -5,8 +5,8 @@
 import numpy as np
 
 from deltaprop import Network
+from deltaprop.core.diagnostics import layer_speeds, trace
 from deltaprop.datasets import load_mnist_sample
-from deltaprop.diagnostics import layer_speeds, trace
 
 (X, y), (X_test, y_test) = load_mnist_sample(1000, 300, seed=0)
 

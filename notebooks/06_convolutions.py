@@ -10,12 +10,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from deltaprop import Network
+from deltaprop.core.diagnostics import trace
+from deltaprop.core.layers import Conv2D
+from deltaprop.core.optimizers import Momentum
+from deltaprop.core.spec import parse_layers
 from deltaprop.datasets import Augment, load_mnist_sample, shift
-from deltaprop.diagnostics import trace
-from deltaprop.jupyter import figure_png
-from deltaprop.layers import Conv2D
-from deltaprop.optimizers import Momentum
-from deltaprop.spec import parse_layers
+from deltaprop.utils.jupyter import figure_png
 
 (X, y), (X_test, y_test) = load_mnist_sample(3000, 1000, seed=0)
 digit = X_test[0].reshape(1, 1, 28, 28)

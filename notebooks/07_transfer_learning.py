@@ -10,9 +10,9 @@
 import numpy as np
 
 from deltaprop import Network
+from deltaprop.core.optimizers import Momentum
+from deltaprop.core.spec import parse_layers
 from deltaprop.datasets import load_mnist_sample
-from deltaprop.optimizers import Momentum
-from deltaprop.spec import parse_layers
 
 (X, y), (X_test, y_test) = load_mnist_sample(6000, 2000, seed=0)
 low, high = y < 5, y >= 5

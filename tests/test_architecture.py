@@ -34,7 +34,7 @@ def test_an_upward_import_breaks_the_contract(tmp_path):
     shutil.copytree(ROOT / "src" / "deltaprop", tmp_path / "src" / "deltaprop")
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     events = tmp_path / "src" / "deltaprop" / "training" / "events.py"
-    events.write_text(events.read_text() + "\nfrom .. import network  # noqa\n")
+    events.write_text(events.read_text() + "\nfrom ..core import network  # noqa\n")
     done = lint(tmp_path, tmp_path / "src")
     assert done.returncode != 0
-    assert "deltaprop.training.events -> deltaprop.network" in done.stdout
+    assert "deltaprop.training.events -> deltaprop.core.network" in done.stdout

@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from deltaprop import Dense, LambdaCallback, ModelFileError, Network, Softmax, load, save
-from deltaprop.archive import write_archive
-from deltaprop.layers import Conv2D, Flatten, MaxPool2D, ReLU, Reshape
+from deltaprop.core.layers import Conv2D, Flatten, MaxPool2D, ReLU, Reshape
+from deltaprop.files.archive import write_archive
 from deltaprop.training import load_checkpoint
 
 

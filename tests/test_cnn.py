@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from deltaprop import Dense, Network, ReLU, Softmax, Tanh, load, save
-from deltaprop.initializers import Normal
-from deltaprop.layers import AvgPool2D, Conv2D, Dropout, Flatten, MaxPool2D, Reshape
+from deltaprop.core.initializers import Normal
+from deltaprop.core.layers import AvgPool2D, Conv2D, Dropout, Flatten, MaxPool2D, Reshape
 
 from .conftest import assert_gradcheck_passes_and_catches_errors
 

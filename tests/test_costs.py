@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, Sigmoid, Softmax, costs
-from deltaprop.layers import Identity
+from deltaprop import Dense, Network, Sigmoid, Softmax
+from deltaprop.core import costs
+from deltaprop.core.layers import Identity
 
 from .conftest import assert_gradcheck_passes_and_catches_errors
 
@@ -166,7 +167,7 @@ def test_cost_names_and_aliases():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_outputs_rounded_to_0_or_1_still_give_finite_costs(dtype):
     """σ and softmax round to exactly 0 or 1 in floating point; the unmatched path clips."""
-    from deltaprop.costs import CrossEntropy, LogLikelihood
+    from deltaprop.core.costs import CrossEntropy, LogLikelihood
 
     a = np.array([[0.0, 1.0]], dtype)
     for cost in (CrossEntropy(), LogLikelihood()):
@@ -193,14 +194,14 @@ def test_outputs_rounded_to_0_or_1_still_give_finite_costs(dtype):
     ],
 )
 def test_bad_targets_are_named(cost, y, message):
-    from deltaprop import costs
+    from deltaprop.core import costs
 
     with pytest.raises(ValueError, match=message):
         costs.get(cost).check_targets(np.array(y))
 
 
 def test_log_likelihood_targets_may_sum_to_1_within_rounding():
-    from deltaprop.costs import LogLikelihood
+    from deltaprop.core.costs import LogLikelihood
 
     LogLikelihood().check_targets(np.array([[0.3, 0.7 + 1.5e-5]]))  # float32 soft labels
     with pytest.raises(ValueError):
@@ -208,7 +209,7 @@ def test_log_likelihood_targets_may_sum_to_1_within_rounding():
 
 
 def test_a_cost_that_is_neither_a_name_nor_a_cost_is_named():
-    from deltaprop import costs
+    from deltaprop.core import costs
 
     with pytest.raises(TypeError, match=r"^cost must be a name or a Cost instance, got 3$"):
         costs.get(3)

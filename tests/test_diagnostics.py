@@ -1,8 +1,8 @@
 import numpy as np
 
 from deltaprop import Network
-from deltaprop.diagnostics import layer_speeds, trace
-from deltaprop.spec import parse_layers
+from deltaprop.core.diagnostics import layer_speeds, trace
+from deltaprop.core.spec import parse_layers
 
 
 def test_layer_speeds_are_the_bias_gradient_norms_of_the_hidden_layers():

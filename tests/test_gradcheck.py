@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, ReLU, Sigmoid, Softmax, gradcheck, gradcheck_layer
-from deltaprop.gradcheck import rel_error
-from deltaprop.initializers import Normal
+from deltaprop import Dense, Network, ReLU, Sigmoid, Softmax, gradcheck_layer
+from deltaprop.core import gradcheck
+from deltaprop.core.gradcheck import rel_error
+from deltaprop.core.initializers import Normal
 
 from .conftest import TOL, assert_gradcheck_passes_and_catches_errors
 
@@ -146,7 +147,7 @@ def test_result_prints_a_table(rng):
 
 
 def test_gradcheck_layer_leaves_dropout_as_it_found_it(rng):
-    from deltaprop.layers import Dropout
+    from deltaprop.core.layers import Dropout
 
     layer = Dropout(0.3)
     layer.build(np.random.default_rng(0), np.float64)
@@ -160,9 +161,9 @@ def test_gradcheck_layer_leaves_dropout_as_it_found_it(rng):
 def test_gradcheck_restores_dropout_when_the_check_fails_midway(rng, monkeypatch):
     import sys
 
-    from deltaprop.layers import Dropout
+    from deltaprop.core.layers import Dropout
 
-    module = sys.modules["deltaprop.gradcheck"]  # the package's `gradcheck` is the function
+    module = sys.modules["deltaprop.core.gradcheck"]  # the package's `gradcheck` is the function
 
     net = Network([Dense(4, 6), Dropout(0.4), Dense(6, 3), Softmax()], dtype="float64")
     layer = Dropout(0.3)
@@ -180,7 +181,7 @@ def test_gradcheck_restores_dropout_when_the_check_fails_midway(rng, monkeypatch
 
 
 def test_the_report_reads_as_a_table():
-    from deltaprop.gradcheck import GradCheckResult
+    from deltaprop.core.gradcheck import GradCheckResult
 
     result = GradCheckResult({"layers.0.W": 2.5e-10, "b": 3e-4}, {"layers.0.W": 100, "b": 7}, 1e-6)
     assert str(result) == (
@@ -226,7 +227,7 @@ def test_a_sample_of_100_entries_by_default_and_deterministic(rng):
 
 def test_gradcheck_layer_catches_a_dropout_that_forgets_its_mask(rng):
     """Negative control: the check runs in training mode, with the mask."""
-    from deltaprop.layers import Dropout
+    from deltaprop.core.layers import Dropout
 
     class Forgetful(Dropout):
         def backward(self, delta):
@@ -271,7 +272,7 @@ def test_gradcheck_layer_samples_100_entries_deterministically(rng):
 
 
 def test_numerical_gradient_needs_an_array_it_can_perturb():
-    from deltaprop.gradcheck import numerical_gradient
+    from deltaprop.core.gradcheck import numerical_gradient
 
     view = np.ones((3, 4)).T  # flattening it would copy
     with pytest.raises(ValueError, match=r"^numerical_gradient needs a contiguous array, so"):

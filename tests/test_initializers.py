@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, ReLU, Sigmoid, initializers
+from deltaprop import Dense, Network, ReLU, Sigmoid
+from deltaprop.core import initializers
 
 N_IN, N_OUT = 400, 300
 RNG = np.random.default_rng(0)

@@ -10,10 +10,11 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from deltaprop import Network, gradcheck
+from deltaprop import Network
+from deltaprop.core import gradcheck
 from deltaprop.datasets import load
-from deltaprop.jupyter import in_notebook, svg_curves, table
 from deltaprop.training import History, LivePlot
+from deltaprop.utils.jupyter import in_notebook, svg_curves, table
 
 X, Y = np.random.default_rng(0).random((60, 4)), np.arange(60) % 3
 

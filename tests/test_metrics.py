@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from deltaprop import Network
-from deltaprop.metrics import confusion_matrix, per_class_accuracy
+from deltaprop.core.metrics import confusion_matrix, per_class_accuracy
 
 
 def test_the_matrix_counts_true_rows_against_predicted_columns():

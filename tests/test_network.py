@@ -271,8 +271,8 @@ def test_backprop_reports_the_error_of_every_layer_as_the_notes_define_it():
 def test_a_one_row_predict_does_no_planning_work_after_the_first(monkeypatch):
     """The thread plan is worked out once per architecture, and BLAS is not held for a
     product it computes on one thread anyway (that cost 4x the forward pass per probe)."""
-    from deltaprop import parallel
-    from deltaprop.layers import Dense
+    from deltaprop.core.layers import Dense
+    from deltaprop.training import parallel
 
     net = Network.from_sizes([784, 100, 10], seed=0)
     x = np.random.default_rng(0).random((1, 784))
@@ -303,11 +303,13 @@ def test_network_is_whole_in_its_module_and_the_old_results_path_warns():
     import importlib
     import sys
 
-    import deltaprop.network as module
+    import deltaprop.core.network as module
 
-    assert Network.__module__ == "deltaprop.network" and Network.__bases__ == (object,)
+    assert Network.__module__ == "deltaprop.core.network" and Network.__bases__ == (object,)
     assert {"summary", "get_config", "from_config", "astype"} <= set(vars(Network))
     sys.modules.pop("deltaprop.results", None)
-    with pytest.warns(DeprecationWarning, match="deltaprop.results is deprecated"):
+    with pytest.warns(
+        DeprecationWarning, match="deltaprop.results moved to deltaprop.core.network"
+    ):
         old = importlib.import_module("deltaprop.results")
     assert old.Evaluation is module.Evaluation and old.BatchResult is module.BatchResult

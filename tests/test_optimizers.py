@@ -7,17 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from deltaprop import (
-    SGD,
-    Adam,
-    AverageMomentum,
-    ExponentialDecay,
-    Momentum,
-    Nesterov,
-    StepDecay,
-    optimizers,
-)
-from deltaprop.schedules import Constant
+from deltaprop import SGD, Adam, AverageMomentum, ExponentialDecay, Momentum, Nesterov, StepDecay
+from deltaprop.core import optimizers
+from deltaprop.core.schedules import Constant
 
 A = 3.0  # f(w) = ½·A·w², ∇f = A·w
 W0 = 1.5

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from deltaprop import parallel
+from deltaprop.training import parallel
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import numpy as np
 from PIL import Image
 
 from deltaprop import History
-from deltaprop.plots import plot_confusion, plot_history
+from deltaprop.files.plots import plot_confusion, plot_history
 
 
 def test_learning_curve_png(tmp_path):

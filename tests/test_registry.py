@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from deltaprop import costs, initializers, optimizers, schedules
-from deltaprop.layers import ACTIVATIONS, LAYERS, activation_class
-from deltaprop.registry import Registry, UnknownNameError, normalise
+from deltaprop.core import costs, initializers, optimizers, schedules
+from deltaprop.core.layers import ACTIVATIONS, LAYERS, activation_class
+from deltaprop.utils.registry import Registry, UnknownNameError, normalise
 
 
 @pytest.mark.parametrize(

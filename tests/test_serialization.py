@@ -10,16 +10,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from deltaprop import (
-    Dense,
-    Maxout,
-    ModelFileError,
-    Network,
-    load,
-    save,
-)
-from deltaprop.archive import ArchiveReader, write_archive
-from deltaprop.layers import ACTIVATIONS
+from deltaprop import Dense, Maxout, ModelFileError, Network, load, save
+from deltaprop.core.layers import ACTIVATIONS
+from deltaprop.files.archive import ArchiveReader, write_archive
 
 
 def _write_raw(path, meta, arrays):

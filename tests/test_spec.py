@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deltaprop import Network
-from deltaprop.layers import AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Reshape
-from deltaprop.spec import parse_layers
+from deltaprop.core.layers import AvgPool2D, Conv2D, Dense, Dropout, Flatten, MaxPool2D, Reshape
+from deltaprop.core.spec import parse_layers
 
 
 def test_lenet_spec():
@@ -81,11 +81,11 @@ def test_conv_on_flat_data_without_an_image_shape():
 
 
 def test_the_stack_builders_moved_to_stacks_and_the_old_names_warn():
-    import deltaprop.spec
-    from deltaprop import stacks
+    import deltaprop.core.spec
+    from deltaprop.core import stacks
 
-    with pytest.warns(DeprecationWarning, match="moved to deltaprop.stacks.dense_stack"):
-        old = deltaprop.spec.dense_stack
+    with pytest.warns(DeprecationWarning, match="moved to deltaprop.core.stacks.dense_stack"):
+        old = deltaprop.core.spec.dense_stack
     assert old is stacks.dense_stack
     with pytest.raises(AttributeError):
-        deltaprop.spec.no_such_name  # noqa: B018
+        deltaprop.core.spec.no_such_name  # noqa: B018

@@ -7,7 +7,7 @@ import pytest
 
 from deltaprop import Network
 from deltaprop.datasets import is_8bit_pixels, load_mnist_sample
-from deltaprop.validation import DataWarning
+from deltaprop.utils.validation import DataWarning
 
 
 @pytest.fixture(scope="module")

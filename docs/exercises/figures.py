@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from deltaprop.exercises import check, train_with
-from deltaprop.plots import save_png
+from deltaprop.files.plots import save_png
 
 
 def quadratic_delta(z, y):

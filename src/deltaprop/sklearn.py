@@ -20,8 +20,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import optimizers
-from .network import Network
+from .core import optimizers
+from .core.network import Network
 from .training import Callback, EarlyStopping, History, TrainingEvent
 
 

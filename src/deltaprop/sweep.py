@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from .fileio import atomic_write
-from .plots import plot_sweep
+from .files.plots import plot_sweep
 from .recipe import TrainConfig, check_args
+from .utils.fileio import atomic_write
 
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 NOT_SWEPT = {"out", "checkpoint", "resume", "overwrite", "progress"}

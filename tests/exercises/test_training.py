@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, Sigmoid, costs, layers, optimizers
+from deltaprop import Dense, Network, Sigmoid
+from deltaprop.core import costs, layers, optimizers
 from deltaprop.datasets import load
 from deltaprop.exercises import train_with
 from deltaprop.exercises.solutions import REFERENCES

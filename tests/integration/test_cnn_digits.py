@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from deltaprop import Momentum, Network
+from deltaprop.core.spec import parse_layers
 from deltaprop.datasets import Augment, load_mnist_sample, shift
-from deltaprop.spec import parse_layers
 
 LENET = "conv:20x5x5,pool:2,conv:40x5x5,pool:2,dense:100:relu,dense:{n}:softmax"
 

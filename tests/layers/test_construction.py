@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop.layers import (
+from deltaprop.core.layers import (
     AvgPool2D,
     Conv2D,
     Dense,
@@ -164,7 +164,7 @@ def test_a_shape_that_does_not_fit_is_named():
 
 
 def test_a_user_layer_gets_a_repr_from_its_config():
-    from deltaprop.layers import Layer
+    from deltaprop.core.layers import Layer
 
     class Scale(Layer):
         name = "scale"
@@ -192,7 +192,7 @@ def test_initialisers_reach_every_weighted_layer():
 
 def test_a_user_layer_counts_the_parameters_it_holds():
     """A layer that creates its parameters in build, without declaring param_shapes."""
-    from deltaprop.layers import Layer
+    from deltaprop.core.layers import Layer
 
     class Scale(Layer):
         name = "scale"

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from deltaprop import gradcheck_layer
-from deltaprop.layers import Conv2D
+from deltaprop.core.layers import Conv2D
 
 
 def reference_conv(x, W, b, stride, pad):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, Softmax, gradcheck
-from deltaprop.layers import Dropout
+from deltaprop import Dense, Network, Softmax
+from deltaprop.core import gradcheck
+from deltaprop.core.layers import Dropout
 
 
 def test_inference_is_the_identity(rng):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from deltaprop import gradcheck_layer
-from deltaprop.layers import (
+from deltaprop.core.layers import (
     ACTIVATIONS,
     LAYERS,
     AvgPool2D,
@@ -135,7 +135,7 @@ def test_dense_rejects_bad_sizes():
 
 def test_softmax_and_logsumexp_shift_each_row_by_its_own_maximum():
     """Rows of very different scales: a shift by one global maximum would give 0/0."""
-    from deltaprop.layers.activations import logsumexp, softmax
+    from deltaprop.core.layers.activations import logsumexp, softmax
 
     z = np.array([[1000.0, 0.0], [0.0, -1000.0], [-1000.0, -1000.0]])
     np.testing.assert_allclose(softmax(z), [[1.0, 0.0], [1.0, 0.0], [0.5, 0.5]])
@@ -144,7 +144,7 @@ def test_softmax_and_logsumexp_shift_each_row_by_its_own_maximum():
 
 def test_the_derivative_at_the_kink_is_the_left_one():
     """ReLU'(0) = 0 and LeakyReLU'(0) = slope, as PyTorch has them."""
-    from deltaprop.layers import LeakyReLU, ReLU
+    from deltaprop.core.layers import LeakyReLU, ReLU
 
     z = np.array([[0.0, 1.0, -1.0]])
     relu, leaky = ReLU(), LeakyReLU(0.1)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from deltaprop import gradcheck_layer
-from deltaprop.layers import AvgPool2D, MaxPool2D
+from deltaprop.core.layers import AvgPool2D, MaxPool2D
 
 
 def reference_pool(x, size, stride, op):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop.layers import Conv2D, Dense, Maxout
+from deltaprop.core.layers import Conv2D, Dense, Maxout
 
 CASES = [
     pytest.param(lambda: Conv2D(1, 3, 5), (2, 1, 8, 8), id="conv2d"),

@@ -13,8 +13,7 @@ ort = pytest.importorskip("onnxruntime")
 from onnx import TensorProto, helper  # noqa: E402
 
 from deltaprop import Network  # noqa: E402
-from deltaprop.datasets import load_mnist_sample  # noqa: E402
-from deltaprop.layers import (  # noqa: E402
+from deltaprop.core.layers import (  # noqa: E402
     AvgPool2D,
     Conv2D,
     Dense,
@@ -30,8 +29,9 @@ from deltaprop.layers import (  # noqa: E402
     Softmax,
     Tanh,
 )
+from deltaprop.core.spec import parse_layers  # noqa: E402
+from deltaprop.datasets import load_mnist_sample  # noqa: E402
 from deltaprop.onnx import ONNXImportError, export, load  # noqa: E402
-from deltaprop.spec import parse_layers  # noqa: E402
 
 RNG = np.random.default_rng(0)
 

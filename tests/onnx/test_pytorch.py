@@ -13,7 +13,7 @@ import pytest
 torch = pytest.importorskip("torch")
 pytest.importorskip("onnx")
 
-from deltaprop.diagnostics import trace  # noqa: E402
+from deltaprop.core.diagnostics import trace  # noqa: E402
 from deltaprop.onnx import load  # noqa: E402
 
 nn = torch.nn

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from deltaprop import Network
-from deltaprop.schedules import StepDecay
+from deltaprop.core.schedules import StepDecay
 from deltaprop.training import (
     Callback,
     EarlyStopping,
@@ -107,7 +107,7 @@ def test_record_history_is_deprecated_and_still_records_where_run_has_no_figures
     x, t = net.inputs(X), net.targets(y)
     with pytest.warns(DeprecationWarning, match="RecordHistory is deprecated"):
         record = RecordHistory(x, t)
-    from deltaprop.optimizers import SGD
+    from deltaprop.core.optimizers import SGD
 
     event = TrainingEvent(
         net, SGD(1.0), History(), epochs=2, batches=9, n=90, rng=np.random.default_rng(0), eta0=1.0

@@ -6,12 +6,7 @@ import numpy as np
 import pytest
 
 from deltaprop import Callback, LambdaCallback, Network, StepDecay
-from deltaprop.training import (
-    History,
-    LearningRateScheduler,
-    RisingCostWarning,
-    TrainingEvent,
-)
+from deltaprop.training import History, LearningRateScheduler, RisingCostWarning, TrainingEvent
 
 
 @pytest.fixture
@@ -69,7 +64,7 @@ def test_the_batch_cost_is_the_cost_before_the_update(data):
 
 
 def test_nobody_pays_for_a_batch_cost_no_callback_asks_for(data, monkeypatch):
-    from deltaprop.network import BatchResult
+    from deltaprop.core.network import BatchResult
 
     computed = []
     original = BatchResult.cost

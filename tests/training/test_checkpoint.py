@@ -5,15 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import (
-    SGD,
-    Adam,
-    AverageMomentum,
-    LambdaCallback,
-    Momentum,
-    Nesterov,
-    Network,
-)
+from deltaprop import SGD, Adam, AverageMomentum, LambdaCallback, Momentum, Nesterov, Network
 
 
 def _interrupt_after(epochs):
@@ -117,7 +109,7 @@ def test_resume_without_a_checkpoint_starts_fresh(tmp_path, rng):
 def test_a_resumed_dropout_network_equals_an_uninterrupted_one(tmp_path, rng):
     """The masks' generators are part of the checkpoint, so the masks after resuming match."""
     from deltaprop import Dense, Softmax
-    from deltaprop.layers import Dropout, ReLU
+    from deltaprop.core.layers import Dropout, ReLU
 
     X, y = rng.normal(size=(80, 5)), rng.integers(0, 3, 80)
 

@@ -102,7 +102,7 @@ def test_the_rising_cost_warning_keeps_its_start_and_speaks_once(tmp_path):
 
 def test_a_corrupt_callback_state_is_a_clear_error(tmp_path):
     from deltaprop import ModelFileError
-    from deltaprop.archive import ArchiveReader, write_archive
+    from deltaprop.files.archive import ArchiveReader, write_archive
 
     path = tmp_path / "c.npz"
     fit(path, [EarlyStopping("val_cost", 3), Interrupt(3)])

@@ -7,10 +7,10 @@ import threading
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Identity, Momentum, Network, ReLU, Sigmoid, Softmax, parallel
-from deltaprop.layers import Conv2D, Dropout, Flatten, MaxPool2D, Reshape
-from deltaprop.spec import parse_layers
-from deltaprop.training import plan
+from deltaprop import Dense, Identity, Momentum, Network, ReLU, Sigmoid, Softmax
+from deltaprop.core.layers import Conv2D, Dropout, Flatten, MaxPool2D, Reshape
+from deltaprop.core.spec import parse_layers
+from deltaprop.training import parallel, plan
 from deltaprop.training.shards import ShardedResult, ShardedStep
 
 

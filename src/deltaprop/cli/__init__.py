@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from .. import __version__
-from ..archive import ModelFileError
 from ..datasets.download import DownloadError
-from ..parallel import threads_from_environment
+from ..files.archive import ModelFileError
 from ..training import DivergenceError
+from ..training.parallel import threads_from_environment
 from . import (
     evaluate,
     exercises,

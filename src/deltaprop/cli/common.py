@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 
 from .. import datasets
 from ..recipe import parse_sizes
-from ..registry import Registry, UnknownNameError
+from ..utils.registry import Registry, UnknownNameError
 
 EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from .. import datasets
+from ..core.metrics import confusion_matrix, per_class_accuracy
 from ..datasets import Scaling
-from ..metrics import confusion_matrix, per_class_accuracy
-from ..serialization import data_of, load
+from ..files.serialization import data_of, load
 from .common import add_data_flags, load_data, pair
 
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     for i, name in enumerate(classes):
         print(f"  {name:>{width}}" + "".join(f"{v:>{cell}}" for v in matrix[i]))
     if args.plot is not None:
-        from ..plots import plot_confusion
+        from ..files.plots import plot_confusion
 
         path = Path(args.plot) if args.plot else Path(args.model).with_name("confusion.png")
         plot_confusion(matrix, classes, path, title=title)

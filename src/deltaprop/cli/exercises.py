@@ -191,7 +191,7 @@ def _train(args: argparse.Namespace) -> int:
     from ..exercises import get
     from ..exercises.training import train_file
     from ..exercises.workspace import Workspace
-    from ..plots import save_png
+    from ..files.plots import save_png
 
     get(args.name)
     path = Workspace(Path(args.dir)).file_for(args.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..serialization import load
+from ..files.serialization import load
 from .common import with_extra
 
 

@@ -9,7 +9,7 @@ import argparse
 from dataclasses import fields
 from typing import Any
 
-from .. import optimizers
+from ..core import optimizers
 from ..recipe import TrainConfig, parse_schedule
 from ..recipe.checks import DEFAULT_ETA, DEFAULT_MAX_MEMORY, RELU_ETA
 from .common import Parser, add_data_flags, registered, sizes

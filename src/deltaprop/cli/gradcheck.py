@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ..gradcheck import gradcheck
-from ..initializers import Normal
-from ..network import Network
-from ..spec import parse_layers
+from ..core.gradcheck import gradcheck
+from ..core.initializers import Normal
+from ..core.network import Network
+from ..core.spec import parse_layers
 from .common import EXIT_ERROR
 
 

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..datasets import Scaling
 from ..datasets.images import BlankImageError
-from ..serialization import data_of, load
+from ..files.serialization import data_of, load
 from .common import EXIT_ERROR
 
 

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any
 
-from ..serialization import load
+from ..files.serialization import load
 from .common import with_extra
 
 TOKEN_VARIABLE, PASSWORD_VARIABLE = "DELTAPROP_STUDIO_TOKEN", "DELTAPROP_STUDIO_PASSWORD"

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import resolve_dtype
-from ..jupyter import table
+from ..utils.backend import resolve_dtype
+from ..utils.jupyter import table
 from .idx import IdxError, read_idx, read_idx_pair, write_idx
 from .mnist import load_idx_dataset, load_mnist_sample
 from .scaling import SCALES, Scaling, choose

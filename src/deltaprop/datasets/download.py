@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..fileio import atomic_write
+from ..utils.fileio import atomic_write
 
 
 class DownloadError(OSError):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..fileio import atomic_write
+from ..utils.fileio import atomic_write
 
 # type code -> big-endian dtype
 _TYPES: dict[int, np.dtype] = {

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import resolve_dtype
+from ..utils.backend import resolve_dtype
 from .download import cache_dir, fetch
 from .idx import read_idx_pair
 from .split import stratified_split

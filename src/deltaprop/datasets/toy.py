@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..registry import Registry
+from ..utils.registry import Registry
 
 Generator = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..validation import class_indices
+from ..utils.validation import class_indices
 
 
 def _span(d: int, size: int) -> tuple[slice, slice]:

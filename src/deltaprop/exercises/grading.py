@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fileio import atomic_write
+from ..utils.fileio import atomic_write
 from . import sandbox, statements
 from .feedback import Feedback
 from .files import FILE_TIMEOUT, check_file
@@ -95,7 +95,7 @@ class Grades:
 
     def figure(self, top: int = 12):  # type: ignore[no-untyped-def]
         """The most frequent mistakes as horizontal bars (matplotlib)."""
-        from ..plots import new_figure
+        from ..files.plots import new_figure
 
         common = self.mistakes().most_common(top)[::-1]
         fig = new_figure(7, 0.4 * max(len(common), 3) + 1)
@@ -143,7 +143,7 @@ def grade(
 
 def write(grades: Grades, out: str | Path) -> list[Path]:
     """Write grades.csv, mistakes.csv and mistakes.png into ``out``."""
-    from ..plots import save_png
+    from ..files.plots import save_png
 
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from ..layers.activations import sigmoid
+from ..core.layers.activations import sigmoid
 
 LARGE = np.array([-1000.0, -50.0, -1.0, 0.0, 1.0, 50.0, 1000.0])
 

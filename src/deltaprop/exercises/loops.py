@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ..layers import Dense, Sigmoid
-from ..network import Network
+from ..core.layers import Dense, Sigmoid
+from ..core.network import Network
 
 ETA = 0.5
 EPS = 1e-3

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import costs
-from ..layers import Conv2D, Dense, Flatten, Layer, MaxPool2D, Sigmoid, Softmax
-from ..network import Network
-from ..optimizers import SGD, Momentum, Optimizer
+from ..core import costs
+from ..core.layers import Conv2D, Dense, Flatten, Layer, MaxPool2D, Sigmoid, Softmax
+from ..core.network import Network
+from ..core.optimizers import SGD, Momentum, Optimizer
 from . import solutions
 
 ETA, MU, LMBDA = 0.5, 0.5, 5.0

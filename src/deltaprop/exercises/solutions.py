@@ -13,9 +13,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..layers.activations import sigmoid
-from ..layers.activations import softmax as _library_softmax
-from ..layers.conv import fold, windows
+from ..core.layers.activations import sigmoid
+from ..core.layers.activations import softmax as _library_softmax
+from ..core.layers.conv import fold, windows
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:

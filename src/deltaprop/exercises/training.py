@@ -83,7 +83,7 @@ class Trained:
 
     def figure(self) -> Any:
         """Both learning curves, the epoch where δ first differs marked (matplotlib)."""
-        from ..plots import new_figure
+        from ..files.plots import new_figure
 
         fig = new_figure(8, 3.2)
         cost, accuracy = fig.subplots(1, 2)
@@ -118,7 +118,7 @@ class Trained:
         import base64
         from html import escape
 
-        from ..jupyter import figure_png
+        from ..utils.jupyter import figure_png
 
         html = f"<pre>{escape(str(self))}</pre>"
         if self.reference.cost:

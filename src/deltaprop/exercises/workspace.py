@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..fileio import atomic_write
+from ..utils.fileio import atomic_write
 from . import statements
 from .feedback import Feedback
 

@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..datasets import load_mnist_sample
-from ..fileio import atomic_write
 from ..training import LambdaCallback
+from ..utils.fileio import atomic_write
 
 
 @dataclass
@@ -93,7 +93,7 @@ def _plain(value: Any) -> Any:
 
 def figure(draw: Callable[[Any], None], path: Path, title: str) -> None:
     """Draw onto a fresh matplotlib Figure (Agg) and save it as a PNG, atomically."""
-    from ..plots import new_figure, save_png
+    from ..files.plots import new_figure, save_png
 
     fig = new_figure(11, 4.2)
     draw(fig)

@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from ..core.network import Network
+from ..core.optimizers import Momentum
+from ..core.spec import parse_layers
 from ..datasets import Augment, shift
-from ..network import Network
-from ..optimizers import Momentum
-from ..spec import parse_layers
 from .base import Outcome, digits, experiment, plot_curves
 
 LENET = "conv:20x5x5,pool:2,conv:40x5x5,pool:2,dense:100:relu,dense:{n}:softmax"

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ..diagnostics import layer_speeds
-from ..gradcheck import numerical_gradient, rel_error
-from ..network import Network
+from ..core.diagnostics import layer_speeds
+from ..core.gradcheck import numerical_gradient, rel_error
+from ..core.network import Network
 from .base import Outcome, digits, every_epoch, experiment
 
 

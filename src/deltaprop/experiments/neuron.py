@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..layers import Dense, Sigmoid
-from ..network import Network
+from ..core.layers import Dense, Sigmoid
+from ..core.network import Network
 from ..training import LambdaCallback, TrainingEvent
 from .base import Outcome, experiment
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from ..initializers import Normal
-from ..network import Network
-from ..optimizers import SGD, Momentum
+from ..core.initializers import Normal
+from ..core.network import Network
+from ..core.optimizers import SGD, Momentum
 from ..training import DivergenceError, History
 from .base import (
     Outcome,

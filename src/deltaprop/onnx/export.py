@@ -16,9 +16,9 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from ..fileio import atomic_write
-from ..layers import Layer
-from ..network import Network
+from ..core.layers import Layer
+from ..core.network import Network
+from ..utils.fileio import atomic_write
 
 OPSET = 21
 IR_VERSION = 10  # what the opset needs; ONNX Runtime reads it

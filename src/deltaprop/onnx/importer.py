@@ -19,7 +19,7 @@ import onnx
 from google.protobuf.message import DecodeError
 from onnx import helper, numpy_helper
 
-from ..layers import (
+from ..core.layers import (
     AvgPool2D,
     Conv2D,
     Dense,
@@ -34,7 +34,7 @@ from ..layers import (
     Softmax,
     Tanh,
 )
-from ..network import Network
+from ..core.network import Network
 
 KNOWN = (
     "Gemm",

@@ -18,13 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from .. import datasets, optimizers
-from ..footprint import available_memory, footprint, gigabytes
-from ..layers import Layer, activation_class
-from ..network import Network
-from ..spec import parse_layers
-from ..stacks import dense_stack
-from ..validation import check_positive_int
+from .. import datasets
+from ..core import optimizers
+from ..core.layers import Layer, activation_class
+from ..core.network import Network
+from ..core.spec import parse_layers
+from ..core.stacks import dense_stack
+from ..recipe.footprint import available_memory, footprint, gigabytes
+from ..utils.validation import check_positive_int
 from .config import parse_schedule
 
 Config = Any  # a TrainConfig, or anything with its fields (the command's arguments)

@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .. import schedules
+from ..core import schedules
 
 
 @dataclass(frozen=True)

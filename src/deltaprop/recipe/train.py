@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import datasets, parallel
-from ..fileio import atomic_write
-from ..network import Evaluation, Network
-from ..serialization import save
-from ..training import EarlyStopping, History
+from .. import datasets
+from ..core.network import Evaluation, Network
+from ..files.serialization import save
+from ..training import EarlyStopping, History, parallel
+from ..utils.fileio import atomic_write
 from .checks import (
     DEFAULT_ETA,
     build_layers,
@@ -139,7 +139,7 @@ def train(config: TrainConfig, *, log: Log = print, warn: Log = _stderr) -> Trai
     history.write_csv(out / "history.csv")
     result.written += [out / "history.json", out / "history.csv"]
     try:
-        from ..plots import plot_history
+        from ..files.plots import plot_history
 
         plot_history(history, out / "learning_curve.png", title=f"{shape_of(net)} on {data.name}")
         result.written.append(out / "learning_curve.png")

@@ -28,12 +28,12 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ..archive import ModelFileError
+from ..core.initializers import INITIALIZERS
+from ..core.network import Network
+from ..core.optimizers import OPTIMIZERS
 from ..datasets import TOY
-from ..initializers import INITIALIZERS
-from ..network import Network
-from ..optimizers import OPTIMIZERS
-from ..serialization import load, save
+from ..files.archive import ModelFileError
+from ..files.serialization import load, save
 from . import codegen, forms, messages
 from .digits import check_digit_model, decode_drawing
 from .forms import Caps, FormError

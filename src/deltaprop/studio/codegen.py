@@ -69,7 +69,7 @@ def digits_script(c: DigitsConfig, epochs: int) -> str:
         "\n"
         "from deltaprop import Network, save\n"
         "from deltaprop.datasets import load_mnist_sample\n"
-        "from deltaprop.spec import parse_layers\n"
+        "from deltaprop.core.spec import parse_layers\n"
         "\n"
         f"(X, y), test = load_mnist_sample({c.n_train}, {N_TEST}, seed={c.seed})\n"
         f"layers = parse_layers({q(PRESETS[c.preset])}, 784, image_shape=(28, 28))\n"

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.diagnostics import trace
+from ..core.network import Network
+from ..core.spec import parse_layers
 from ..datasets import load_mnist_sample
 from ..datasets.images import BlankImageError, mnist_style, to_gray
-from ..diagnostics import trace
-from ..network import Network
-from ..spec import parse_layers
 from ..training import Callback, TrainingEvent
 from . import messages
 from .forms import DigitsConfig, FormError

@@ -10,11 +10,11 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.initializers import INITIALIZERS
+from ..core.optimizers import OPTIMIZERS
 from ..datasets import TOY
 from ..experiments import EXPERIMENTS
-from ..initializers import INITIALIZERS
-from ..optimizers import OPTIMIZERS
-from ..registry import UnknownNameError
+from ..utils.registry import UnknownNameError
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "maxout")
 OUTPUTS = {

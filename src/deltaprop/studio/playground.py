@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ..core.diagnostics import layer_speeds, trace
+from ..core.network import Network
 from ..datasets import toy
-from ..diagnostics import layer_speeds, trace
-from ..network import Network
 from ..training import Callback, TrainingEvent
 from . import messages
 from .forms import OUTPUTS, PlaygroundConfig

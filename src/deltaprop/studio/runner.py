@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from ..network import Network
+from ..core.network import Network
 from ..training import Callback, TrainingEvent
 
 T = TypeVar("T")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import uvicorn
 
-from ..network import Network
+from ..core.network import Network
 from .app import create_app
 from .forms import Caps
 from .guard import Access, hash_password, is_loopback, is_wildcard, new_token, token_url

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..network import Network
+from ..core.network import Network
 from . import messages
 from .digits import Digits
 from .forms import Caps, DigitsConfig, FormError, PlaygroundConfig

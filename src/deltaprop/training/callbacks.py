@@ -11,10 +11,10 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from ..backend import Array, to_numpy
-from ..jupyter import figure_png, in_notebook
-from ..schedules import Schedule
-from ..validation import check_non_negative, check_positive_int
+from ..core.schedules import Schedule
+from ..utils.backend import Array, to_numpy
+from ..utils.jupyter import figure_png, in_notebook
+from ..utils.validation import check_non_negative, check_positive_int
 from .events import Callback, TrainingEvent
 from .history import History
 

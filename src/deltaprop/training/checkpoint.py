@@ -1,6 +1,6 @@
 """Checkpoints: everything needed to continue a run exactly where it stopped.
 
-A checkpoint file (the format of :mod:`deltaprop.archive`) holds the parameters
+A checkpoint file (the format of :mod:`deltaprop.files.archive`) holds the parameters
 (``param/layers.0.W``, ...), the optimiser's state arrays (``optimizer/layers.0.W/v``, ...)
 and, as JSON, the network's configuration, the optimiser's class, configuration and
 scalars, the shuffling generator's state, the layers' own state (dropout generators), η₀,
@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ..archive import ArchiveReader, write_archive
-from ..backend import to_numpy
+from ..files.archive import ArchiveReader, write_archive
+from ..utils.backend import to_numpy
 from .events import Callback, TrainingEvent, keyed
 from .history import History
 from .protocol import Trainable

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..optimizers import Optimizer
+from ..core.optimizers import Optimizer
 from .history import History
 from .protocol import StepResult, Trainable
 

@@ -10,8 +10,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from ..fileio import atomic_write
-from ..jupyter import svg_curves, table
+from ..utils.fileio import atomic_write
+from ..utils.jupyter import svg_curves, table
 
 COLUMNS = ("epoch", "train_cost", "train_accuracy", "val_cost", "val_accuracy", "eta", "time")
 """The per-epoch columns, in the order of :meth:`History.write_csv`."""

@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import optimizers as optimizers_module
-from ..backend import Array
-from ..schedules import Schedule
-from ..validation import check_non_negative, check_positive_int
+from ..core import optimizers as optimizers_module
+from ..core.schedules import Schedule
+from ..utils.backend import Array
+from ..utils.validation import check_non_negative, check_positive_int
 from .callbacks import (
     EpochFigures,
     EpochLogger,

@@ -3,8 +3,8 @@
 Threads are the training loop's and inference's concern, not the network's: the network
 and its layers compute, and this module decides, from figures worked out once per
 architecture (the layers' multiply-adds and output sizes), how a batch is split
-(:func:`deltaprop.parallel.shards_for`), whether BLAS's own threads pay
-(:func:`deltaprop.parallel.blas_threaded`), and builds the replicas the shards run on, as
+(:func:`deltaprop.training.parallel.shards_for`), whether BLAS's own threads pay
+(:func:`deltaprop.training.parallel.blas_threaded`), and builds the replicas the shards run on, as
 Chainer's parallel updater builds its model copies itself.
 """
 
@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
-from .. import parallel
+from . import parallel
 
 T = TypeVar("T")
 
@@ -82,7 +82,7 @@ def work(network: Planned) -> Work:
 
 
 def threads_for(network: Planned, rows: int, *, training: bool) -> int:
-    """How many threads a batch of ``rows`` gets (:func:`deltaprop.parallel.shards_for`).
+    """How many threads a batch of ``rows`` gets (:func:`deltaprop.training.parallel.shards_for`).
 
     Training counts three passes (forward, δ, parameter gradients). A network with a
     layer that cannot run in shards (Dropout) uses one thread.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from ..backend import Array
+from ..utils.backend import Array
 
 
 class StepResult(Protocol):

@@ -1,6 +1,6 @@
 """Backpropagation of a mini-batch in shards on several threads (data parallelism).
 
-See :mod:`deltaprop.parallel` for when a batch is split and how many threads there are.
+See :mod:`deltaprop.training.parallel` for when a batch is split and how many threads there are.
 """
 
 from __future__ import annotations
@@ -9,9 +9,8 @@ import contextlib
 from collections.abc import Sequence
 from typing import Any
 
-from .. import parallel
-from ..backend import Array
-from . import plan
+from ..utils.backend import Array
+from . import parallel, plan
 from .protocol import StepResult, Trainable
 
 

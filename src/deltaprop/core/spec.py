@@ -1,6 +1,6 @@
 """The text form of a layer stack, as ``--layers`` takes it: :func:`parse_layers`.
 
-(Stacks from layer sizes and the check that shapes chain are in :mod:`deltaprop.stacks`.)
+(Stacks from layer sizes and the check that shapes chain are in :mod:`deltaprop.core.stacks`.)
 
 Comma-separated tokens, each a layer:
 
@@ -181,16 +181,16 @@ def parse_layers(
 
 
 def __getattr__(name: str) -> Any:
-    """The names that moved to :mod:`deltaprop.stacks`, for one release, with a warning."""
+    """The names that moved to :mod:`deltaprop.core.stacks`, for one release, with a warning."""
     if name in ("chain_shapes", "dense_stack"):
         import warnings
 
         from . import stacks
 
         warnings.warn(
-            f"deltaprop.spec.{name} moved to deltaprop.stacks.{name}",
+            f"deltaprop.core.spec.{name} moved to deltaprop.core.stacks.{name}",
             DeprecationWarning,
             stacklevel=2,
         )
         return getattr(stacks, name)
-    raise AttributeError(f"module 'deltaprop.spec' has no attribute {name!r}")
+    raise AttributeError(f"module 'deltaprop.core.spec' has no attribute {name!r}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backend import Array, get_array_module
-from ..registry import Registry
+from ...utils.backend import Array, get_array_module
+from ...utils.registry import Registry
 from .base import Layer
 
 
@@ -160,8 +160,8 @@ ACTIVATIONS: Registry[type[Activation]] = Registry(
 
 
 def activation_class(name: str) -> type[Activation]:
-    """Return the activation class registered under ``name`` (see :mod:`deltaprop.registry`).
+    """Return the activation class registered under ``name`` (see :mod:`deltaprop.utils.registry`).
 
-    Maxout is not here: it is a layer with weights (:class:`deltaprop.layers.Maxout`).
+    Maxout is not here: it is a layer with weights (:class:`deltaprop.core.layers.Maxout`).
     """
     return ACTIVATIONS[name]

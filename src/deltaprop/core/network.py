@@ -14,15 +14,16 @@ from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
-from . import costs, training
-from .backend import Array, resolve_dtype, to_numpy
-from .jupyter import table
+from .. import training
+from ..training import plan
+from ..utils.backend import Array, resolve_dtype, to_numpy
+from ..utils.jupyter import table
+from ..utils.registry import UnknownNameError
+from ..utils.table import format_table
+from ..utils.validation import check_inputs, check_non_negative, labels_of, target_matrix
+from . import costs
 from .layers import LAYERS, Activation, Layer
-from .registry import UnknownNameError
 from .stacks import chain_shapes, dense_stack
-from .table import format_table
-from .training import plan
-from .validation import check_inputs, check_non_negative, labels_of, target_matrix
 
 T = TypeVar("T")
 
@@ -209,7 +210,7 @@ class Network:
 
     @property
     def _paired(self) -> bool:
-        """Whether the output activation is the cost's matched one (see :mod:`deltaprop.costs`)."""
+        """Whether the output activation is the cost's matched one (:mod:`deltaprop.core.costs`)."""
         return isinstance(self.layers[-1], self.cost_function.pairs_with)
 
     def _cost_of(self, out: Array, t: Array) -> float:
@@ -270,7 +271,7 @@ class Network:
     def cost(self, X: Any, y: Any, *, lmbda: float = 0.0, n: int | None = None) -> float:
         """C = C₀ + λ/(2n) Σ w², the cost that training minimises.
 
-        C₀ is the mean data cost over the rows of X (:mod:`deltaprop.costs`). The L2 term
+        C₀ is the mean data cost over the rows of X (:mod:`deltaprop.core.costs`). The L2 term
         sums over the weights only, never the biases; ``n`` is the size of the training set
         (the course notes' convention), by default the number of rows of X. Its gradient,
         λ/n·w, is what :meth:`backprop` adds to ∂C₀/∂w; every other mention of L2 in

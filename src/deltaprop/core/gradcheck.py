@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from .backend import Array, to_numpy
-from .jupyter import table
+from ..utils.backend import Array, to_numpy
+from ..utils.jupyter import table
+from ..utils.validation import check_non_negative
 from .layers import Layer
 from .network import Network
-from .validation import check_non_negative
 
 
 @dataclass

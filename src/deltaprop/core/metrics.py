@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .validation import as_numeric, class_indices
+from ..utils.validation import as_numeric, class_indices
 
 
 def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> np.ndarray:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import Configurable
-from .registry import Registry
-from .validation import check_positive
+from ..utils.config import Configurable
+from ..utils.registry import Registry
+from ..utils.validation import check_positive
 
 
 class Schedule(Configurable):

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from .backend import Array, get_array_module
-from .config import Configurable
-from .registry import Registry
-from .validation import check_positive
+from ..utils.backend import Array, get_array_module
+from ..utils.config import Configurable
+from ..utils.registry import Registry
+from ..utils.validation import check_positive
 
 Triple = tuple[str, Array, Array]
 

@@ -1,6 +1,6 @@
 """Layers: each owns its parameters and gradients and has ``forward`` and ``backward``."""
 
-from ..registry import Registry
+from ...utils.registry import Registry
 from .activations import (
     ACTIVATIONS,
     Activation,

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from .backend import to_numpy
+from ..utils.backend import to_numpy
 from .network import Network
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from .fileio import atomic_write
+from ..utils.fileio import atomic_write
 
 VERSION = 2
 """Version 2 added the checksum; version-1 files (no checksum) are still read."""

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .layers import Layer
-from .stacks import chain_shapes
+from ..core.layers import Layer
+from ..core.stacks import chain_shapes
 
 STATE_SLOTS = {"sgd": 0, "momentum": 1, "nesterov": 1, "average_momentum": 1, "adam": 2}
 """Arrays of the parameters' size each optimiser keeps (velocity; Adam's two moments)."""
@@ -54,7 +54,7 @@ def footprint(
 
     Examples
     --------
-    >>> from deltaprop.spec import parse_layers
+    >>> from deltaprop.core.spec import parse_layers
     >>> f = footprint(parse_layers("dense:100:sigmoid,dense:10:softmax", 784), (784,), 10)
     >>> f.params, f.memory > 3 * 4 * f.params
     (79510, True)

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from .backend import Array, get_array_module
-from .config import Configurable
+from ..utils.backend import Array, get_array_module
+from ..utils.config import Configurable
+from ..utils.registry import Registry
 from .layers.activations import Activation, Identity, Sigmoid, Softmax, logsumexp, softplus
-from .registry import Registry
 
 
 def _open_unit(a: Array) -> Array:

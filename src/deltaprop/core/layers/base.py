@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ...utils.backend import Array, asarray, get_array_module
 from .. import initializers
-from ..backend import Array, asarray, get_array_module
 
 InitSpec = str | float | initializers.Initializer | dict[str, Any]
 
@@ -74,7 +74,7 @@ class Layer:
         """A copy that shares this layer's parameters but has its own gradients and caches.
 
         A shard of a batch runs forward and backward through a replica on its own thread
-        (:mod:`deltaprop.parallel`) while the parameters stay one set of arrays.
+        (:mod:`deltaprop.training.parallel`) while the parameters stay one set of arrays.
         """
         twin = copy.copy(self)
         twin.grads = {k: get_array_module(v).zeros_like(v) for k, v in self.grads.items()}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backend import Array, get_array_module
-from ..validation import check_positive_int
+from ...utils.backend import Array, get_array_module
+from ...utils.validation import check_positive_int
 from .base import InitSpec, WeightedLayer
 
 

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import Array, get_array_module
-from ..validation import check_positive_int
+from ...utils.backend import Array, get_array_module
+from ...utils.validation import check_positive_int
 from .base import InitSpec, WeightedLayer
 
 DEFAULT_MAX_PATCH_BYTES = 64 * 2**20

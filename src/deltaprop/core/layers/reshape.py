@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import Array
+from ...utils.backend import Array
 from .base import Layer
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..backend import Array, get_array_module
+from ...utils.backend import Array, get_array_module
 from .base import Layer
 from .conv import pair_of
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .fileio import atomic_write
+from ..utils.fileio import atomic_write
 
 if TYPE_CHECKING:
-    from .training import History
+    from ..training import History
 
 
 def new_figure(width: float, height: float) -> Any:

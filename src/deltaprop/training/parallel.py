@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from .validation import check_positive_int
+from ..utils.validation import check_positive_int
 
 T = TypeVar("T")
 

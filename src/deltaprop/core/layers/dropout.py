@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..backend import Array, asarray, get_array_module
+from ...utils.backend import Array, asarray, get_array_module
 from .base import Layer
 
 

@@ -1,6 +1,6 @@
 """Saving and loading networks, without pickle.
 
-A model file (see :mod:`deltaprop.archive`) holds one array per parameter (``layers.0.W``,
+A model file (see :mod:`deltaprop.files.archive`) holds one array per parameter (``layers.0.W``,
 ...) and, as JSON, the network's configuration. Layers are rebuilt only through the
 ``LAYERS`` registry and every array is checked against the architecture and the file's
 checksum, so loading a file can never execute code nor silently change a weight.
@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..core.network import Network
+from ..utils.backend import to_numpy
 from .archive import ArchiveReader, ModelFileError, write_archive
-from .backend import to_numpy
-from .network import Network
 
 FORMAT = "deltaprop-model"
 

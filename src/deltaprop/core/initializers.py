@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .config import Configurable
-from .registry import Registry
+from ..utils.config import Configurable
+from ..utils.registry import Registry
 
 Shape = tuple[int, ...]
 

@@ -1,0 +1,1 @@
+"""Files: the archive format, saving and loading networks (no pickle), and figures."""

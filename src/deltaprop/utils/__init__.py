@@ -1,0 +1,1 @@
+"""Foundations every tier uses: backend, checks, names, configs, atomic writes, tables."""
