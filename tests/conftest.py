@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop.core import gradcheck
+from deltaprop import gradcheck
 
 TOL = 1e-6  # the bound on the relative error of a float64 gradient check
 

@@ -11,7 +11,7 @@ from deltaprop import Dense, Network, Sigmoid, Softmax
 from deltaprop.core import costs
 from deltaprop.core.layers import Identity
 
-from .conftest import assert_gradcheck_passes_and_catches_errors
+from ..conftest import assert_gradcheck_passes_and_catches_errors
 
 MATCHED = [
     (costs.Quadratic, Identity),

@@ -10,8 +10,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 
-from deltaprop import Network
-from deltaprop.core import gradcheck
+from deltaprop import Network, gradcheck
 from deltaprop.datasets import load
 from deltaprop.training import History, LivePlot
 from deltaprop.utils.jupyter import in_notebook, svg_curves, table

@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, ReLU, Sigmoid, Softmax, gradcheck_layer
-from deltaprop.core import gradcheck
+from deltaprop import Dense, Network, ReLU, Sigmoid, Softmax, gradcheck, gradcheck_layer
 from deltaprop.core.gradcheck import rel_error
 from deltaprop.core.initializers import Normal
 
-from .conftest import TOL, assert_gradcheck_passes_and_catches_errors
+from ..conftest import TOL, assert_gradcheck_passes_and_catches_errors
 
 HIDDEN = ["sigmoid", "tanh", "relu", "leaky_relu", "identity", "softmax", "maxout"]
 # (cost, output activation): the matched pairs and the pairs that need the chain rule

@@ -9,7 +9,7 @@ from deltaprop import Dense, Network, ReLU, Softmax, Tanh, load, save
 from deltaprop.core.initializers import Normal
 from deltaprop.core.layers import AvgPool2D, Conv2D, Dropout, Flatten, MaxPool2D, Reshape
 
-from .conftest import assert_gradcheck_passes_and_catches_errors
+from ..conftest import assert_gradcheck_passes_and_catches_errors
 
 
 def small_cnn(dtype="float64", seed=0):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from deltaprop import Dense, Network, Softmax
-from deltaprop.core import gradcheck
+from deltaprop import Dense, Network, Softmax, gradcheck
 from deltaprop.core.layers import Dropout
 
 
