@@ -76,8 +76,16 @@ class MovedModules(importlib.abc.MetaPathFinder):
         return importlib.machinery.ModuleSpec(fullname, _Alias(target_name))
 
 
+SHADOWED = ("deltaprop.gradcheck",)
+"""Old paths whose name on the package is not the module (``deltaprop.gradcheck`` is the
+function): they are put in ``sys.modules`` at once, without a warning, because importing
+them through the finder would set the package's attribute to the module."""
+
+
 def install() -> None:
-    """Put the finder on ``sys.meta_path`` (once)."""
+    """Put the finder on ``sys.meta_path`` (once), and the shadowed old paths in place."""
+    for old in SHADOWED:
+        sys.modules.setdefault(old, importlib.import_module(MOVED[old]))
     if not any(isinstance(finder, MovedModules) for finder in sys.meta_path):
         sys.meta_path.insert(0, MovedModules())  # before the path finder, which would load
         # a second copy of a module inside a moved package under its old name
