@@ -297,8 +297,13 @@ def test_a_fit_beside_another_fit_in_another_thread_ends_as_it_does_alone(rng):
 
 
 def test_threads_are_the_plans_concern_not_the_networks():
+    from deltaprop.core.layers import Conv2D, Dense, Dropout, Layer
     from deltaprop.training import Trainable
 
     for name in ("threads_for", "blas_threaded", "replica", "flops", "activation_size"):
         assert not hasattr(Network, name), name
+    for layer in (Layer, Dense, Conv2D, Dropout):
+        for name in ("flops", "replica", "shardable"):
+            assert not hasattr(layer, name), (layer, name)
+    assert not plan.shardable(Dropout(0.5)) and plan.shardable(Dense(2, 3))
     assert {"threads_for", "blas_threaded", "replica"}.isdisjoint(vars(Trainable))

@@ -20,6 +20,8 @@ from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
+from ..core.layers import Layer
+from ..utils.backend import get_array_module
 from . import parallel
 
 T = TypeVar("T")
@@ -63,6 +65,34 @@ def _shapes(network: Planned) -> Iterator[tuple[Any, tuple[int, ...]]]:
         shape = layer.output_shape(shape)
 
 
+def layer_flops(layer: Any, input_shape: tuple[int, ...]) -> int:
+    """Multiply-adds of one example through ``layer``: each weight once per output position.
+
+    A dense or maxout layer uses each weight once; a convolution once per position of its
+    output (rows·cols). Element-wise work is not counted: only the products, which dominate.
+    """
+    shapes = layer.param_shapes()
+    if "W" not in shapes:
+        return 0
+    return int(np.prod(shapes["W"])) * int(np.prod(layer.output_shape(input_shape)[1:]))
+
+
+def shardable(layer: Any) -> bool:
+    """Whether copies of ``layer`` may run shards of a batch on parallel threads.
+
+    Not a layer with state beyond its parameters (dropout's mask generator): shards drawing
+    from one generator on several threads would not repeat exactly.
+    """
+    return type(layer).get_state is Layer.get_state
+
+
+def layer_replica(layer: Any) -> Any:
+    """A copy of ``layer`` sharing its parameters, with its own gradients and caches."""
+    twin = copy.copy(layer)
+    twin.grads = {k: get_array_module(v).zeros_like(v) for k, v in layer.grads.items()}
+    return twin
+
+
 def work(network: Planned) -> Work:
     """The network's :class:`Work`, worked out once per architecture.
 
@@ -73,10 +103,10 @@ def work(network: Planned) -> Work:
     cached = _WORK.get(network)
     if cached is None or cached[0] != key:
         shapes = list(_shapes(network))
-        flops = [layer.flops(shape) for layer, shape in shapes]
+        flops = [layer_flops(layer, shape) for layer, shape in shapes]
         values = sum(int(np.prod(layer.output_shape(shape))) for layer, shape in shapes)
-        shardable = all(layer.shardable for layer in network.layers)
-        cached = (key, Work(sum(flops), values, max(flops, default=0), shardable))
+        split = all(shardable(layer) for layer in network.layers)
+        cached = (key, Work(sum(flops), values, max(flops, default=0), split))
         _WORK[network] = cached
     return cached[1]
 
@@ -108,7 +138,7 @@ N = TypeVar("N", bound=Planned)
 def replica(network: N) -> N:
     """A network sharing this one's parameters, with its own gradients and layer caches."""
     twin: Any = copy.copy(network)
-    twin.layers = [layer.replica() for layer in network.layers]
+    twin.layers = [layer_replica(layer) for layer in network.layers]
     return twin  # type: ignore[no-any-return]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any, ClassVar
 
 import numpy as np
@@ -25,8 +24,6 @@ class Layer:
 
     name: ClassVar[str] = ""
     regularized: ClassVar[tuple[str, ...]] = ()
-    shardable: ClassVar[bool] = True
-    """Whether :meth:`replica` copies may process shards of a batch in parallel threads."""
 
     def __init__(self) -> None:
         self.params: dict[str, Array] = {}
@@ -62,23 +59,6 @@ class Layer:
     def backward_params(self, delta: Array) -> None:
         """Store the parameter gradients only: used where no layer below needs δ_prev."""
         self.backward(delta)
-
-    def flops(self, input_shape: tuple[int, ...]) -> int:
-        """Multiply-adds of the forward pass for one example (the work that decides threads).
-
-        Element-wise work is not counted: only the products, which dominate.
-        """
-        return 0
-
-    def replica(self) -> Layer:
-        """A copy that shares this layer's parameters but has its own gradients and caches.
-
-        A shard of a batch runs forward and backward through a replica on its own thread
-        (:mod:`deltaprop.training.parallel`) while the parameters stay one set of arrays.
-        """
-        twin = copy.copy(self)
-        twin.grads = {k: get_array_module(v).zeros_like(v) for k, v in self.grads.items()}
-        return twin
 
     def get_config(self) -> dict[str, Any]:
         """Return the constructor arguments as JSON-ready data."""

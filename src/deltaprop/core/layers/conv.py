@@ -162,10 +162,6 @@ class Conv2D(WeightedLayer):
             )
         return (self.filters, (rows - kh) // sh + 1, (cols - kw) // sw + 1)
 
-    def flops(self, input_shape: tuple[int, ...]) -> int:
-        f, oh, ow = self.output_shape(input_shape)
-        return self.fan_in * f * oh * ow
-
     def _chunk(self, n: int, per_image: int, itemsize: int, limit: int | None = None) -> int:
         """How many images at a time keep the unfolded patches under ``limit`` bytes."""
         limit = self.max_patch_bytes if limit is None else limit

@@ -74,9 +74,6 @@ class Dense(_Affine):
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         return {"W": (self.n_in, self.n_out), "b": (self.n_out,)}
 
-    def flops(self, input_shape: tuple[int, ...]) -> int:
-        return self.n_in * self.n_out
-
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """Z = x·W + b."""
         self.ensure_built(x)
@@ -120,9 +117,6 @@ class Maxout(_Affine):
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         return {"W": (self.pieces, self.n_in, self.n_out), "b": (self.pieces, self.n_out)}
-
-    def flops(self, input_shape: tuple[int, ...]) -> int:
-        return self.pieces * self.n_in * self.n_out
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """z_k = x·W_k + b_k for each piece k; a = max_k z_k."""

@@ -19,8 +19,6 @@ class Dropout(Layer):
     """
 
     name = "dropout"
-    # Shards drawing masks from one generator on several threads would not repeat exactly.
-    shardable = False
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
