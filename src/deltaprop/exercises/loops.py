@@ -7,14 +7,14 @@ Instead of δ, the gradients on a fixed probe batch are compared after every epo
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..core.layers import Dense, Sigmoid
+from ..core.layers import Dense
 from ..core.network import Network
+from .differ import first_difference
 
 ETA = 0.5
 EPS = 1e-3
@@ -22,10 +22,7 @@ EPS = 1e-3
 
 
 def _mlp(sizes: list[int]) -> Network:
-    layers: list[Any] = []
-    for n_in, n_out in itertools.pairwise(sizes):
-        layers += [Dense(n_in, n_out), Sigmoid()]
-    return Network(layers, "cross_entropy", seed=0, dtype="float64")
+    return Network.from_sizes(sizes, "sigmoid", "sigmoid", "cross_entropy", dtype="float64")
 
 
 def _weights(net: Network) -> list[Dense]:
@@ -132,19 +129,7 @@ def side_by_side(
     mine_curve, mine_grads, error = _run(net, learner, X, y, Xt, yt, epochs, seed, probe)
     names = [n for n, _, _ in net.named_parameters()]
     tolerance = 1e-6 if name == "backprop" else 1e-4  # central differences: O(ε²) off
-    differs = None
-    for epoch, (r_epoch, m_epoch) in enumerate(zip(ref_grads, mine_grads, strict=False)):
-        for i in range(len(r_epoch) - 1, -1, -1):
-            r, m = r_epoch[i], m_epoch[i]
-            bad = m.shape != r.shape or not np.isfinite(m).all()
-            size = (
-                np.inf if bad else float(np.abs(m - r).max()) / max(float(np.abs(r).max()), 1e-300)
-            )
-            if size > tolerance:
-                differs = (epoch, f"∂C/∂{names[i]}", size)
-                break
-        if differs:
-            break
+    differs = first_difference(ref_grads, mine_grads, tolerance, lambda i: f"∂C/∂{names[i]}")
     return {"reference": ref_curve, "learner": mine_curve, "differs_at": differs, "error": error}
 
 

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import sandbox, statements
+from .differ import first_difference
 from .plugged import CONV, networks
 
 DENSE_TRAIN, CNN_TRAIN = 2000, 1000
@@ -177,25 +178,6 @@ def _recorder(
     return Record()
 
 
-def _first_difference(
-    net: Any, ref: list[list[np.ndarray]], mine: list[list[np.ndarray]]
-) -> tuple[int, str, float] | None:
-    for epoch, (r_epoch, m_epoch) in enumerate(zip(ref, mine, strict=False)):
-        for i in range(len(r_epoch) - 1, -1, -1):  # output first, as backpropagation goes
-            if not net.layers[i].params:
-                continue  # δ = ∂C/∂z is compared where z is made: at the weighted layers
-            r, m = r_epoch[i], m_epoch[i]
-            scale = max(float(np.abs(r).max()), 1e-300)
-            size = (
-                np.inf
-                if m.shape != r.shape or not np.isfinite(m).all()
-                else float(np.abs(m - r).max()) / scale
-            )
-            if size > TOLERANCE:
-                return epoch, f"δ of layer {i}, {net.layers[i]!r}", size
-    return None
-
-
 def _fit_side_by_side(
     name: str, fn: Callable[..., Any], epochs: int, n_train: int, seed: int
 ) -> dict[str, Any]:
@@ -216,7 +198,13 @@ def _fit_side_by_side(
             if side == "reference":
                 raise
             error = f"{type(err).__name__}: {err}"[:500]
-    differs = _first_difference(setup.reference, deltas["reference"], deltas["learner"])
+    layers = setup.reference.layers
+    differs = first_difference(  # δ = ∂C/∂z, compared where z is made: at the weighted layers
+        deltas["reference"],
+        deltas["learner"],
+        TOLERANCE,
+        lambda i: f"δ of layer {i}, {layers[i]!r}" if layers[i].params else None,
+    )
     return {
         "reference": vars(curves["reference"]),
         "learner": vars(curves["learner"]),
@@ -242,6 +230,12 @@ def train_with(
     CNN; ``backprop`` and ``numerical_gradient`` drive a loop of their own (see
     :mod:`.loops`). ``n_train`` digits are trained on (by default 2,000, 1,000 for the
     CNN). Returns both learning curves and where δ first differs.
+
+    Examples
+    --------
+    >>> trained = train_with("sgd_step", lambda w, grad, eta: w - eta * grad, epochs=1)
+    >>> trained.same, trained.differs_at
+    (True, None)
     """
     return _trained(name, lambda: fn, epochs, n_train, seed, timeout, memory)
 
