@@ -126,6 +126,9 @@ CASES = {
     "exercises hint": Case("exercises hint sigmoid", "refuses", "sigmoid_prime"),
     "exercises train": Case("exercises train softmax", "refuses", "exercises start"),
     "exercises grade": Case("exercises grade {d}/none", "refuses", "not a folder"),
+    "exercises grade empty": Case(
+        "exercises grade {d}/no-submissions", "refuses", "holds no submissions"
+    ),
     # studio (refused before it would serve) and sweep
     "studio port": Case("studio --no-browser --port 0", "refuses", "--port"),
     "studio port abc": Case("studio --no-browser --port http", "refuses", "invalid int"),
@@ -157,6 +160,7 @@ def folder(tmp_path_factory) -> Path:
     np.savez(d / "nan.npz", X=bad, y=y[:20])
     (d / "empty.csv").write_text("")
     (d / "notes.txt").write_text("not data\n")
+    (d / "no-submissions").mkdir()
     (d / "corrupt.npz").write_bytes(b"PK\x03\x04 not a zip at all")
     (d / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
     Image.new("L", (100, 100), 255).save(d / "blank.png")

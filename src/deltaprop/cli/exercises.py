@@ -217,6 +217,12 @@ def _grade(args: argparse.Namespace) -> int:
         )
     if not Path(args.submissions).is_dir():
         raise ValueError(f"{args.submissions} is not a folder of submissions")
+    from ..exercises.grading import submissions
+
+    if not submissions(args.submissions):
+        raise ValueError(
+            f"{args.submissions} holds no submissions: one folder or .py file a student"
+        )
     grades = grade(
         args.submissions, timeout=args.timeout, memory=args.memory * 2**20, progress=print
     )
