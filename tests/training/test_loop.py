@@ -90,6 +90,19 @@ def test_training_cost_includes_the_l2_term(data):
     assert h.train_cost[-1] == pytest.approx(net.cost(X, y, lmbda=5.0, n=len(X)))
 
 
+def test_an_update_that_breaks_the_parameters_on_the_last_batch_is_not_silent(rng):
+    # one batch per epoch: no later output would show the non-finite weights
+    X = rng.random((20, 4)) * 1e30
+    net = Network.from_sizes([4, 8, 2], "relu", "identity", cost="quadratic")
+    ended = []
+    with pytest.raises(DivergenceError) as info:
+        net.fit(X, np.arange(20) % 2, epochs=1, eta=1.0, callbacks=[
+            LambdaCallback(on_epoch_end=lambda e: ended.append(e.epoch))
+        ])  # fmt: skip
+    assert (info.value.epoch, info.value.batch) == (1, 1)
+    assert ended == []  # no callback hears of an epoch that left NaN weights
+
+
 def test_divergence_stops_at_once_with_a_clear_message(rng):
     X = rng.normal(size=(64, 3)) * 10
     y = X @ np.array([[1.0], [2.0], [3.0]])

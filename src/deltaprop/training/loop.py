@@ -44,6 +44,18 @@ def watching(*callbacks: Callback) -> Iterator[None]:
 
     This is how a caller follows training code it does not own, e.g. the progress of a lab
     experiment that trains several networks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import watching
+    >>> from deltaprop import LambdaCallback, Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> epochs = []
+    >>> with watching(LambdaCallback(on_epoch_end=lambda event: epochs.append(event.epoch))):
+    ...     _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=2)
+    >>> epochs
+    [1, 2]
     """
     token = _WATCHERS.set((*_WATCHERS.get(), *callbacks))
     try:
@@ -53,7 +65,21 @@ def watching(*callbacks: Callback) -> Iterator[None]:
 
 
 class DivergenceError(FloatingPointError):
-    """Training stopped because the cost became NaN or infinite."""
+    """Training stopped because the cost became NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import DivergenceError
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> net = Network.from_sizes([4, 8, 2], "relu", "identity", cost="quadratic")
+    >>> try:
+    ...     net.fit(X * 1e30, y, epochs=1, eta=1.0)
+    ... except DivergenceError as error:
+    ...     print(error.epoch, error.batch)
+    1 1
+    """
 
     def __init__(self, epoch: int, batch: int, cost: float, eta: float) -> None:
         self.epoch, self.batch, self.cost, self.eta = epoch, batch, cost, eta
@@ -145,6 +171,17 @@ def fit(
     ------
     DivergenceError
         If the cost becomes NaN or infinite; it names the epoch and batch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import fit
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((40, 2)), np.arange(40) % 2
+    >>> net = Network.from_sizes([2, 8, 2], "tanh", seed=0)
+    >>> history = fit(net, X, y, epochs=3, batch_size=10, eta=0.5, seed=0)
+    >>> history.epoch
+    [1, 2, 3]
     """
     check_positive_int(epochs, "epochs")
     check_positive_int(batch_size, "batch_size")
@@ -213,10 +250,27 @@ def run(
     """Run the loop on checked data; callbacks hear of each step.
 
     For each epoch, for each mini-batch: gather it, backpropagate (split over threads when
-    it is large enough, :class:`ShardedStep`), check for divergence, update. Ctrl-C ends the
+    it is large enough, ``ShardedStep``), check for divergence, update. Ctrl-C ends the
     run after recording why in the History (callbacks' ``on_train_end`` still runs, so a
     checkpoint can say where to resume). After each epoch ``figures`` (when given) are
     measured and recorded in the History before the callbacks hear of the epoch.
+
+    Examples
+    --------
+    :func:`deltaprop.fit` sets up the :class:`TrainingEvent` and calls this; here by hand:
+
+    >>> import numpy as np
+    >>> from deltaprop.training import run
+    >>> from deltaprop import History, Network, SGD
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> event = TrainingEvent(
+    ...     net, SGD(0.1), History(), epochs=2, batches=2, n=20,
+    ...     rng=np.random.default_rng(0), eta0=0.1,
+    ... )
+    >>> _ = run(event, X, net.targets(y), callbacks=[], batch_size=10, log=lambda line: None)
+    >>> event.epoch
+    2
     """
     network, opt = event.network, event.optimizer
     event.callbacks = list(callbacks)
@@ -253,6 +307,9 @@ def run(
                                 callback.on_batch_end(event)
                             if event.stop_requested:
                                 break
+                # the last update of an epoch has no next output to show it went wrong
+                if not all(bool(np.isfinite(w).all()) for _, w, _ in triples):
+                    raise DivergenceError(event.epoch, event.batch, float("nan"), opt.eta)
                 if figures is not None:
                     event.logs = figures.measure(event, time.perf_counter() - started)
                     event.history.append(event.logs)
