@@ -24,6 +24,11 @@ from .core import optimizers
 from .core.network import Network
 from .training import Callback, EarlyStopping, History, TrainingEvent
 
+__all__ = [
+    "DeltapropClassifier",
+    "DeltapropRegressor",
+]
+
 
 class _Scores(Callback):
     """Records a validation score after every epoch (accuracy, or R² for regression)."""
@@ -184,6 +189,18 @@ class DeltapropClassifier(ClassifierMixin, _DeltapropEstimator):
     Fitted attributes: ``classes_``, ``n_features_in_``, ``n_iter_`` (epochs trained),
     ``loss_curve_`` (training cost per epoch), ``validation_scores_`` (validation accuracy
     per epoch, with early stopping), ``network_`` (the :class:`deltaprop.Network`).
+
+    Examples
+    --------
+    >>> from deltaprop.sklearn import DeltapropClassifier
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.model_selection import cross_val_score
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = make_pipeline(StandardScaler(), DeltapropClassifier(epochs=30, random_state=0))
+    >>> bool(cross_val_score(model, X, y, cv=3).mean() > 0.8)
+    True
     """
 
     _output, _cost = "softmax", "log_likelihood"
@@ -227,6 +244,17 @@ class DeltapropRegressor(RegressorMixin, _DeltapropEstimator):
 
     The parameters and fitted attributes are those of :class:`DeltapropClassifier`
     (without ``classes_``; ``validation_scores_`` holds R² on the validation set).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.sklearn import DeltapropRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.random((200, 2))
+    >>> y = X[:, 0] - 2 * X[:, 1]
+    >>> model = DeltapropRegressor(hidden_sizes=(16,), epochs=100, eta=0.01, random_state=0)
+    >>> bool(model.fit(X, y).score(X, y) > 0.9)  # R²
+    True
     """
 
     _output, _cost = "identity", "quadratic"

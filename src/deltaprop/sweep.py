@@ -39,6 +39,16 @@ from .files.plots import plot_sweep
 from .recipe import TrainConfig, check_args
 from .utils.fileio import atomic_write
 
+__all__ = [
+    "METRICS",
+    "SweepError",
+    "Trial",
+    "best_of",
+    "parse_grid",
+    "run_trial",
+    "sweep",
+]
+
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 NOT_SWEPT = {"out", "checkpoint", "resume", "overwrite", "progress"}
 METRICS = ("val_accuracy", "val_cost", "train_accuracy", "train_cost")
@@ -46,7 +56,15 @@ METRICS = ("val_accuracy", "val_cost", "train_accuracy", "train_cost")
 
 @dataclass(frozen=True)
 class Trial:
-    """One point of the sweep: its swept values and the run it is."""
+    """One point of the sweep: its swept values and the run it is.
+
+    Examples
+    --------
+    >>> from deltaprop.sweep import Trial
+    >>> trial = trials({"eta": ["0.1", "0.5"]})[0]
+    >>> trial.params, trial.config.eta
+    ({'eta': '0.1'}, 0.1)
+    """
 
     id: str
     params: dict[str, str]
@@ -63,7 +81,17 @@ class Trial:
 
 
 class SweepError(ValueError):
-    """A sweep that cannot start: a bad grid, an unknown option, a value train rejects."""
+    """A sweep that cannot start: a bad grid, an unknown option, a value train rejects.
+
+    Examples
+    --------
+    >>> from deltaprop.sweep import SweepError
+    >>> try:
+    ...     parse_grid(["eta"])
+    ... except SweepError as error:
+    ...     print(type(error).__name__)
+    SweepError
+    """
 
 
 def _text(value: Any) -> str:
@@ -76,6 +104,12 @@ def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
 
     Values are separated by commas, or by semicolons when a value itself holds commas
     (``hidden=100,30;50`` sweeps 100-30 against 50).
+
+    Examples
+    --------
+    >>> from deltaprop.sweep import parse_grid
+    >>> parse_grid(["eta=0.01,0.1", "hidden=100,30;50"])
+    {'eta': ['0.01', '0.1'], 'hidden': ['100,30', '50']}
     """
     grid: dict[str, list[str]] = {}
     for spec in specs:
@@ -146,7 +180,17 @@ def train(trial: Trial, folder: Path) -> subprocess.CompletedProcess[str]:
 
 
 def run_trial(trial: Trial, out: str) -> dict[str, Any]:
-    """Run one trial as ``deltaprop train`` (on a worker); return its result record."""
+    """Run one trial as ``deltaprop train`` (on a worker); return its result record.
+
+    Examples
+    --------
+    >>> from deltaprop.sweep import run_trial
+    >>> import tempfile
+    >>> trial = trials({"eta": ["0.1"]}, base=TrainConfig(hidden=(10,), epochs=1))[0]
+    >>> record = run_trial(trial, tempfile.mkdtemp())
+    >>> record["status"], record["val_accuracy"] > 0.5
+    ('ok', True)
+    """
     final = Path(out) / "trials" / trial.id
     if (final / "result.json").exists():
         return json.loads((final / "result.json").read_text())
@@ -242,6 +286,19 @@ def sweep(
     ``scheduler`` (or ``DELTAPROP_SCHEDULER``) is an existing Dask cluster's address; by
     default a LocalCluster uses ``workers`` processes (the machine's cores). With a remote
     cluster, ``out`` must be a folder every worker can write. Returns the result records.
+
+    Examples
+    --------
+    Two trials of one epoch each on a local Dask cluster (a few seconds):
+
+    >>> from deltaprop.sweep import sweep
+    >>> import tempfile
+    >>> records = sweep(
+    ...     {"eta": [0.1, 0.5]}, tempfile.mkdtemp(), base=TrainConfig(hidden=(10,), epochs=1),
+    ...     workers=1, log=lambda line: None,
+    ... )  # doctest: +SKIP
+    >>> sorted(record["eta"] for record in records)  # doctest: +SKIP
+    ['0.1', '0.5']
     """
     try:
         start = dataclasses.replace(base or TrainConfig(), **fixed)
@@ -290,7 +347,19 @@ def sweep(
 
 
 def best_of(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The finished trial with the highest validation accuracy."""
+    """The finished trial with the highest validation accuracy.
+
+    Examples
+    --------
+    >>> from deltaprop.sweep import best_of
+    >>> records = [
+    ...     {"id": "a", "status": "ok", "val_accuracy": 0.91},
+    ...     {"id": "b", "status": "ok", "val_accuracy": 0.95},
+    ...     {"id": "c", "status": "failed", "val_accuracy": None},
+    ... ]
+    >>> best_of(records)["id"]
+    'b'
+    """
     scored = [r for r in records if r["status"] == "ok" and r.get("val_accuracy") is not None]
     return max(scored, key=lambda r: r["val_accuracy"], default=None)
 

@@ -56,7 +56,15 @@ def _run(path: Path, tmp: Path):  # type: ignore[no-untyped-def]
     return execute(_solved(path, tmp), timeout=180)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+# One notebook in the default suite (the capstone, the quickest); all of them with -m slow.
+@pytest.mark.parametrize(
+    "path",
+    [
+        p if p.stem.endswith("capstone") else pytest.param(p, marks=pytest.mark.slow)
+        for p in NOTEBOOKS
+    ],
+    ids=[p.stem for p in NOTEBOOKS],
+)
 def test_each_notebook_runs_with_the_reference_solutions(path, tmp_path):
     notebook, _ = execute(_solved(path, tmp_path), timeout=180)
     errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]

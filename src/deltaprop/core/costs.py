@@ -26,6 +26,15 @@ from ..utils.config import Configurable
 from ..utils.registry import Registry
 from .layers.activations import Activation, Identity, Sigmoid, Softmax, logsumexp, softplus
 
+__all__ = [
+    "COSTS",
+    "Cost",
+    "CrossEntropy",
+    "LogLikelihood",
+    "Quadratic",
+    "get",
+]
+
 
 def _open_unit(a: Array) -> Array:
     """Clip ``a`` into the open interval (0, 1) at the nearest representable points.
@@ -39,7 +48,24 @@ def _open_unit(a: Array) -> Array:
 
 
 class Cost(Configurable):
-    """Base class of the costs; see the module docstring for the conventions."""
+    """Base class of the costs; see the module docstring for the conventions.
+
+    Examples
+    --------
+    A cost of your own gives C (``value``) and ∂C/∂a (``derivative``); δᴸ then follows by the
+    chain rule. The mean absolute error, C = 1/n Σₓ Σ_j abs(a_j − y_j):
+
+    >>> import numpy as np
+    >>> from deltaprop.core.costs import Cost
+    >>> class Absolute(Cost):
+    ...     def value(self, a, y):
+    ...         return float(np.abs(a - y).sum() / a.shape[0])
+    ...
+    ...     def derivative(self, a, y):
+    ...         return np.sign(a - y) / a.shape[0]
+    >>> Absolute().value(np.array([[0.5, 0.0]]), np.array([[1.0, 0.0]]))
+    0.5
+    """
 
     pairs_with: ClassVar[type[Activation]]
 
@@ -64,7 +90,22 @@ class Cost(Configurable):
 
 
 class Quadratic(Cost):
-    """Quadratic cost (MSE), C = 1/(2n) Σₓ ‖y − a‖²."""
+    r"""Quadratic cost (MSE), C = 1/(2n) Σₓ ‖y − a‖².
+
+    .. math::
+
+       C = \frac{1}{2n} \sum_x \lVert y - a \rVert^2
+
+       \delta^L = a - y \text{ after an identity output}
+
+    Examples
+    --------
+    >>> from deltaprop import Quadratic
+    >>> import numpy as np
+    >>> a, y = np.array([[0.5, 0.0]]), np.array([[1.0, 0.0]])
+    >>> Quadratic().value(a, y)  # (0.5² + 0²) / 2
+    0.125
+    """
 
     name = "quadratic"
     pairs_with = Identity
@@ -79,7 +120,22 @@ class Quadratic(Cost):
 
 
 class CrossEntropy(Cost):
-    """Cross-entropy of sigmoid outputs, C = −1/n Σₓ Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)]."""
+    r"""Cross-entropy of sigmoid outputs, C = −1/n Σₓ Σ_j [y_j ln a_j + (1 − y_j) ln(1 − a_j)].
+
+    .. math::
+
+       C = -\frac{1}{n} \sum_x \sum_j [y_j \ln a_j + (1 - y_j) \ln(1 - a_j)]
+
+       \delta^L = a - y \text{ after a sigmoid}
+
+    Examples
+    --------
+    >>> from deltaprop import CrossEntropy
+    >>> import numpy as np
+    >>> a, y = np.array([[0.9, 0.2]]), np.array([[1.0, 0.0]])
+    >>> round(CrossEntropy().value(a, y), 4)  # -(ln 0.9 + ln 0.8)
+    0.3285
+    """
 
     name = "cross_entropy"
     pairs_with = Sigmoid
@@ -107,7 +163,22 @@ class CrossEntropy(Cost):
 
 
 class LogLikelihood(Cost):
-    """Log-likelihood (categorical cross-entropy) of softmax outputs, C = −1/n Σₓ ln a_y."""
+    r"""Log-likelihood (categorical cross-entropy) of softmax outputs, C = −1/n Σₓ ln a_y.
+
+    .. math::
+
+       C = -\frac{1}{n} \sum_x \ln a_y
+
+       \delta^L = a - y \text{ after a softmax}
+
+    Examples
+    --------
+    >>> from deltaprop import LogLikelihood
+    >>> import numpy as np
+    >>> a = np.array([[0.5, 0.25, 0.25]])
+    >>> round(LogLikelihood().value(a, np.array([[1.0, 0.0, 0.0]])), 4)  # -ln 0.5
+    0.6931
+    """
 
     name = "log_likelihood"
     pairs_with = Softmax
@@ -153,7 +224,16 @@ MATCHED_COST: dict[type, str] = {
 
 
 def get(spec: str | Cost) -> Cost:
-    """Return a cost from its name (e.g. ``"cross-entropy"``, ``"mse"``) or an instance."""
+    """Return a cost from its name (e.g. ``"cross-entropy"``, ``"mse"``) or an instance.
+
+    Examples
+    --------
+    >>> from deltaprop.core.costs import get
+    >>> get("cross-entropy")
+    CrossEntropy()
+    >>> get("Log Likelihood")
+    LogLikelihood()
+    """
     if isinstance(spec, Cost):
         return spec
     if not isinstance(spec, str):

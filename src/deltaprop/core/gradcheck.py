@@ -29,7 +29,19 @@ from .network import Network
 
 @dataclass
 class GradCheckResult:
-    """Relative error of backprop against central differences, per parameter array."""
+    """Relative error of backprop against central differences, per parameter array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import GradCheckResult
+    >>> from deltaprop import Network, gradcheck
+    >>> net = Network.from_sizes([3, 4, 2], "tanh", dtype="float64")
+    >>> X, y = np.random.default_rng(0).random((5, 3)), np.array([0, 1, 1, 0, 1])
+    >>> result = gradcheck(net, X, y)
+    >>> result.passed, result.max_error < 1e-7
+    (True, True)
+    """
 
     errors: dict[str, float]
     checked: dict[str, int]
@@ -145,6 +157,16 @@ def gradcheck(
     -------
     GradCheckResult
         ``.errors`` maps each parameter name to its relative error; ``.passed``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import gradcheck
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([3, 4, 2], "sigmoid", dtype="float64", seed=0)
+    >>> X, y = np.random.default_rng(0).random((5, 3)), np.array([0, 1, 1, 0, 1])
+    >>> gradcheck(net, X, y).passed
+    True
     """
     _require_float64([p for _, p, _ in network.named_parameters()], "parameters")
     lmbda = check_non_negative(lmbda, "lmbda")
@@ -181,6 +203,16 @@ def gradcheck_layer(
     The scalar checked is J = Σ forward(x) ⊙ G for a fixed random G, so ∂J/∂(output) = G
     and ``backward(G)`` must return ∂J/∂x and fill ∂J/∂θ. The result has an ``"input"``
     entry besides the layer's parameters.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import gradcheck_layer
+    >>> from deltaprop import Dense
+    >>> layer = Dense(3, 2)
+    >>> layer.build(np.random.default_rng(0), np.dtype("float64"), None)
+    >>> gradcheck_layer(layer, np.random.default_rng(1).random((4, 3))).passed
+    True
     """
     x = np.ascontiguousarray(x)
     _require_float64([x, *layer.params.values()], "inputs and parameters")

@@ -8,6 +8,11 @@ import numpy as np
 
 from ..utils.validation import as_numeric, class_indices
 
+__all__ = [
+    "confusion_matrix",
+    "per_class_accuracy",
+]
+
 
 def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> np.ndarray:
     """Counts C[i, j] of examples of true class i predicted as class j.

@@ -3,7 +3,7 @@
 The whole of :class:`Network` is here: its arithmetic (forward, cost, backpropagation),
 what it says about itself (summary, architecture as data, a retyped copy) and the results
 it hands back (:class:`Evaluation`, :class:`BatchResult`). Threads are not its concern
-(:mod:`deltaprop.training.plan`).
+(``deltaprop.training.plan``).
 """
 
 from __future__ import annotations
@@ -25,11 +25,25 @@ from . import costs
 from .layers import LAYERS, Activation, Layer
 from .stacks import chain_shapes, dense_stack
 
+__all__ = ["BatchResult", "Evaluation", "Network"]
+
 T = TypeVar("T")
 
 
 class Evaluation(NamedTuple):
-    """Cost (with the L2 term, if asked) and accuracy (None for real-valued targets)."""
+    """Cost (with the L2 term, if asked) and accuracy (None for real-valued targets).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.network import Evaluation
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> X, y = np.random.default_rng(0).random((5, 4)), np.array([0, 1, 1, 0, 1])
+    >>> figures = net.evaluate(X, y)
+    >>> 0 <= figures.accuracy <= 1, figures.cost > 0
+    (True, True)
+    """
 
     cost: float
     accuracy: float | None
@@ -40,6 +54,17 @@ class BatchResult:
 
     The cost of a batch is computed only when asked for (a callback or the divergence
     message wants it); checking that the output is finite is much cheaper.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.network import BatchResult
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> X, y = np.random.default_rng(0).random((5, 4)), np.array([0, 1, 1, 0, 1])
+    >>> result = net.train_step(X, net.targets(y))
+    >>> result.finite, result.cost() > 0
+    (True, True)
     """
 
     __slots__ = ("_cost_of", "_out", "_t")

@@ -20,8 +20,35 @@ from ..utils.validation import check_positive
 Triple = tuple[str, Array, Array]
 
 
+__all__ = [
+    "OPTIMIZERS",
+    "SGD",
+    "Adam",
+    "AverageMomentum",
+    "Momentum",
+    "Nesterov",
+    "Optimizer",
+    "get",
+]
+
+
 class Optimizer(Configurable):
-    """Base class: ``step(triples)`` updates every parameter from its gradient, in place."""
+    """Base class: ``step(triples)`` updates every parameter from its gradient, in place.
+
+    Examples
+    --------
+    An optimiser of your own implements ``update`` for one parameter, in place:
+
+    >>> import numpy as np
+    >>> from deltaprop.core.optimizers import Optimizer
+    >>> class SignSGD(Optimizer):
+    ...     def update(self, name, w, g):
+    ...         w -= self.eta * np.sign(g)
+    >>> w = np.array([1.0, 1.0])
+    >>> SignSGD(eta=0.5).step([("w", w, np.array([3.0, -0.1]))])
+    >>> w.tolist()
+    [0.5, 1.5]
+    """
 
     def __init__(self, eta: float = 0.1) -> None:
         self.eta = check_positive(eta, "learning rate eta")
@@ -70,7 +97,21 @@ class Optimizer(Configurable):
 
 
 class SGD(Optimizer):
-    """Plain gradient descent, w ← w − η·g."""
+    r"""Plain gradient descent, w ← w − η·g.
+
+    .. math::
+
+       w \leftarrow w - \eta g
+
+    Examples
+    --------
+    >>> from deltaprop import SGD
+    >>> import numpy as np
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -0.5])
+    >>> SGD(eta=0.1).step([("w", w, g)])  # w - 0.1 g, in place
+    >>> w.tolist()
+    [0.95, 2.05]
+    """
 
     name = "sgd"
 
@@ -80,7 +121,25 @@ class SGD(Optimizer):
 
 
 class Momentum(Optimizer):
-    """Classical momentum (the course notes' form), v ← μv − η·g, w ← w + v."""
+    r"""Classical momentum (the course notes' form), v ← μv − η·g, w ← w + v.
+
+    .. math::
+
+       v \leftarrow \mu v - \eta g
+
+       w \leftarrow w + v
+
+    Examples
+    --------
+    >>> from deltaprop import Momentum
+    >>> import numpy as np
+    >>> w, g = np.array([1.0]), np.array([1.0])
+    >>> opt = Momentum(eta=0.1, mu=0.9)
+    >>> for _ in range(2):
+    ...     opt.step([("w", w, g)])  # v: -0.1, then -0.19
+    >>> round(float(w[0]), 6)
+    0.71
+    """
 
     name = "momentum"
 
@@ -99,10 +158,25 @@ class Momentum(Optimizer):
 
 
 class Nesterov(Momentum):
-    """Nesterov momentum, v ← μv − η·g, w ← w + μv − η·g.
+    r"""Nesterov momentum, v ← μv − η·g, w ← w + μv − η·g.
+
+    .. math::
+
+       v \leftarrow \mu v - \eta g
+
+       w \leftarrow w + \mu v - \eta g
 
     This is the look-ahead form rewritten in terms of the gradient at the current w
     (Sutskever et al. 2013, Bengio et al. 2013), so it still needs only (w, g) pairs.
+
+    Examples
+    --------
+    >>> from deltaprop import Nesterov
+    >>> import numpy as np
+    >>> w, g = np.array([1.0]), np.array([1.0])
+    >>> Nesterov(eta=0.1, mu=0.9).step([("w", w, g)])  # v = -0.1; w + 0.9 v - 0.1 g
+    >>> round(float(w[0]), 6)
+    0.81
     """
 
     name = "nesterov"
@@ -117,7 +191,24 @@ class Nesterov(Momentum):
 
 
 class AverageMomentum(Optimizer):
-    """Momentum as an exponential average of gradients, v ← βv + (1 − β)g, w ← w − η·v."""
+    r"""Momentum as an exponential average of gradients, v ← βv + (1 − β)g, w ← w − η·v.
+
+    .. math::
+
+       v \leftarrow \beta v + (1 - \beta) g
+
+       w \leftarrow w - \eta v
+
+    Examples
+    --------
+    >>> from deltaprop import AverageMomentum
+    >>> import numpy as np
+    >>> w, g = np.array([1.0]), np.array([1.0])
+    >>> opt = AverageMomentum(eta=0.1, beta=0.9)
+    >>> opt.step([("w", w, g)])  # v = 0.1 g, w = 1 - 0.1 v
+    >>> round(float(w[0]), 6)
+    0.99
+    """
 
     name = "average_momentum"
 
@@ -137,7 +228,25 @@ class AverageMomentum(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂/(√v̂ + ε), bias-corrected."""
+    r"""Adam: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂/(√v̂ + ε), bias-corrected.
+
+    .. math::
+
+       m \leftarrow \beta_1 m + (1 - \beta_1) g
+
+       v \leftarrow \beta_2 v + (1 - \beta_2) g^2
+
+       w \leftarrow w - \eta \hat m / (\sqrt{\hat v} + \epsilon)
+
+    Examples
+    --------
+    >>> from deltaprop import Adam
+    >>> import numpy as np
+    >>> w, g = np.array([1.0]), np.array([4.0])
+    >>> Adam(eta=0.01).step([("w", w, g)])  # the first step is about eta, whatever g's size
+    >>> round(float(w[0]), 6)
+    0.99
+    """
 
     name = "adam"
 
@@ -199,7 +308,14 @@ OPTIMIZERS: Registry[type[Optimizer]] = Registry(
 
 
 def get(spec: str | Optimizer, eta: float | None = None, **kwargs: Any) -> Optimizer:
-    """Return an optimiser from an instance or a name (``"sgd"``, ``"momentum"``, ...)."""
+    """Return an optimiser from an instance or a name (``"sgd"``, ``"momentum"``, ...).
+
+    Examples
+    --------
+    >>> from deltaprop.core.optimizers import get
+    >>> get("momentum", eta=0.05)
+    Momentum(eta=0.05, mu=0.9)
+    """
     if isinstance(spec, Optimizer):
         if eta is not None or kwargs:
             raise ValueError("give eta and options either to the optimiser or to fit, not both")

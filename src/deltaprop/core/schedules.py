@@ -8,9 +8,29 @@ from ..utils.config import Configurable
 from ..utils.registry import Registry
 from ..utils.validation import check_positive
 
+__all__ = [
+    "SCHEDULES",
+    "Constant",
+    "ExponentialDecay",
+    "Schedule",
+    "StepDecay",
+]
+
 
 class Schedule(Configurable):
-    """Base class: ``schedule(eta0, epoch)`` returns η for that epoch (epochs count from 0)."""
+    """Base class: ``schedule(eta0, epoch)`` returns η for that epoch (epochs count from 0).
+
+    Examples
+    --------
+    A schedule of your own is a function of η₀ and the epoch, here η₀ / (1 + epoch):
+
+    >>> from deltaprop.core.schedules import Schedule
+    >>> class Harmonic(Schedule):
+    ...     def __call__(self, eta0, epoch):
+    ...         return eta0 / (1 + epoch)
+    >>> Harmonic()(1.0, 3)
+    0.25
+    """
 
     def __call__(self, eta0: float, epoch: int) -> float:
         """Return the learning rate for ``epoch``."""
@@ -18,7 +38,14 @@ class Schedule(Configurable):
 
 
 class Constant(Schedule):
-    """η = η₀ at every epoch."""
+    """η = η₀ at every epoch.
+
+    Examples
+    --------
+    >>> from deltaprop.core.schedules import Constant
+    >>> Constant()(0.1, epoch=50)
+    0.1
+    """
 
     name = "constant"
 
@@ -27,7 +54,15 @@ class Constant(Schedule):
 
 
 class StepDecay(Schedule):
-    """η = η₀ · drop^⌊epoch / every⌋: multiply by ``drop`` every ``every`` epochs."""
+    """η = η₀ · drop^⌊epoch / every⌋: multiply by ``drop`` every ``every`` epochs.
+
+    Examples
+    --------
+    >>> from deltaprop import StepDecay
+    >>> schedule = StepDecay(drop=0.5, every=10)
+    >>> [schedule(1.0, epoch) for epoch in (0, 9, 10, 25)]
+    [1.0, 1.0, 0.5, 0.25]
+    """
 
     name = "step"
 
@@ -45,7 +80,14 @@ class StepDecay(Schedule):
 
 
 class ExponentialDecay(Schedule):
-    """η = η₀ · γ^epoch."""
+    """η = η₀ · γ^epoch.
+
+    Examples
+    --------
+    >>> from deltaprop import ExponentialDecay
+    >>> round(ExponentialDecay(gamma=0.5)(eta0=0.1, epoch=2), 6)  # 0.1 * 0.5**2
+    0.025
+    """
 
     name = "exponential"
 

@@ -50,7 +50,19 @@ FASHION = [
 
 @dataclass
 class Dataset:
-    """Train, test and optional validation data of one data set."""
+    """Train, test and optional validation data of one data set.
+
+    Examples
+    --------
+    >>> from deltaprop.datasets import Dataset
+    >>> from deltaprop.datasets import load
+    >>> data = load("mnist-sample", validation=0.1)
+    >>> data
+    Dataset('mnist-sample', train=7200, test=2000, validation=800)
+    >>> X, y = data.train
+    >>> X.shape, data.image_shape
+    ((7200, 784), (28, 28))
+    """
 
     name: str
     train: Pair
@@ -122,7 +134,15 @@ DATASETS: dict[str, Callable[..., tuple[Pair, Pair]]] = {
 
 
 def is_8bit_pixels(X: np.ndarray) -> bool:
-    """Whether X looks like 8-bit images: whole numbers in 0..255, some above 1, >= 64 columns."""
+    """Whether X looks like 8-bit images: whole numbers in 0..255, some above 1, >= 64 columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import is_8bit_pixels
+    >>> is_8bit_pixels(np.full((2, 784), 255.0)), is_8bit_pixels(np.full((2, 784), 0.5))
+    (True, False)
+    """
     X = np.asarray(X)
     if X.dtype.kind not in "biuf" or X.size == 0 or X.ndim < 2 or X[0].size < 64:
         return False
@@ -224,7 +244,7 @@ def load(
         Seeds the splits of the bundled sample and of user files.
     scale : str or Scaling
         How a user file's inputs are scaled: ``"auto"`` (from the data's range, see
-        :mod:`deltaprop.datasets.scaling`), ``"none"``, ``"255"``, ``"minmax"``, or a
+        :class:`Scaling`), ``"none"``, ``"255"``, ``"minmax"``, or a
         :class:`Scaling` chosen before (a model's). The named data sets come in [0, 1].
     label_column : int or str
         The label column of a CSV file (an index, negative from the end, or a header name).

@@ -32,7 +32,20 @@ IMAGES_MAGIC = 0x0803
 
 
 class IdxError(ValueError):
-    """An IDX file that cannot be read; the message names the file and the problem."""
+    """An IDX file that cannot be read; the message names the file and the problem.
+
+    Examples
+    --------
+    >>> from deltaprop.datasets import IdxError
+    >>> import pathlib, tempfile
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "images.idx"
+    >>> _ = bad.write_bytes(bytes(2))  # two bytes: not even a header
+    >>> try:
+    ...     read_idx(bad)
+    ... except IdxError as error:
+    ...     print("images.idx" in str(error))
+    True
+    """
 
 
 def _raw_bytes(path: Path) -> bytes:
@@ -55,6 +68,16 @@ def read_idx(path: str | Path) -> np.ndarray:
     ------
     IdxError
         For a wrong magic number, a truncated file or trailing bytes; the message names the file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import read_idx
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "labels.idx"
+    >>> write_idx(path, np.array([3, 1, 4], dtype=np.uint8))
+    >>> read_idx(path).tolist()
+    [3, 1, 4]
     """
     path = Path(path)
     data = _raw_bytes(path)
@@ -86,7 +109,18 @@ def read_idx(path: str | Path) -> np.ndarray:
 
 
 def write_idx(path: str | Path, array: np.ndarray) -> None:
-    """Write ``array`` as an IDX file, atomically; gzip-compressed if the name ends in ``.gz``."""
+    """Write ``array`` as an IDX file, atomically; gzip-compressed if the name ends in ``.gz``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import write_idx
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "images.idx.gz"
+    >>> write_idx(path, np.zeros((2, 28, 28), dtype=np.uint8))
+    >>> read_idx(path).shape
+    (2, 28, 28)
+    """
     array = np.asarray(array)
     native = array.dtype.newbyteorder("=")
     if native not in _CODES:
@@ -108,7 +142,20 @@ def write_idx(path: str | Path, array: np.ndarray) -> None:
 def read_idx_pair(
     images_path: str | Path, labels_path: str | Path
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Read matching image (n, rows, cols) and label (n,) files, checking kinds and counts."""
+    """Read matching image (n, rows, cols) and label (n,) files, checking kinds and counts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import read_idx_pair
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> write_idx(folder / "images.idx", np.zeros((2, 28, 28), dtype=np.uint8))
+    >>> write_idx(folder / "labels.idx", np.array([7, 2], dtype=np.uint8))
+    >>> images, labels = read_idx_pair(folder / "images.idx", folder / "labels.idx")
+    >>> images.shape, labels.tolist()
+    ((2, 28, 28), [7, 2])
+    """
     images, labels = read_idx(images_path), read_idx(labels_path)
     if images.ndim != 3:
         raise IdxError(f"{images_path}: expected images (n, rows, cols), got shape {images.shape}")

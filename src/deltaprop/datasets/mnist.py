@@ -181,7 +181,20 @@ def load_idx_dataset(
     dtype: Any = None,
     download: bool = True,
 ) -> Split:
-    """Return ``(X_train, y_train), (X_test, y_test)`` of full MNIST or Fashion-MNIST, in [0, 1]."""
+    """Return ``(X_train, y_train), (X_test, y_test)`` of full MNIST or Fashion-MNIST, in [0, 1].
+
+    Examples
+    --------
+    The full data sets are looked up on disk first; offline, the error says where to put them:
+
+    >>> from deltaprop.datasets import load_idx_dataset
+    >>> import tempfile
+    >>> try:
+    ...     load_idx_dataset("mnist", data_dir=tempfile.mkdtemp(), download=False)
+    ... except FileNotFoundError as error:
+    ...     print("mnist" in str(error))
+    True
+    """
     files = locate(name, data_dir, download=download)
     dtype = resolve_dtype(dtype)
     out = []

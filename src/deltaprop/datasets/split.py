@@ -12,6 +12,15 @@ def stratified_split(
 
     Each class contributes to the test set in proportion to its size (largest-remainder
     rounding, so the sizes are exact); both index arrays come out shuffled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import stratified_split
+    >>> labels = np.array([0] * 8 + [1] * 4)
+    >>> train, test = stratified_split(labels, n_train=9, n_test=3)
+    >>> np.bincount(labels[test]).tolist()  # the same 2:1 proportions
+    [2, 1]
     """
     labels = np.asarray(labels)
     total = len(labels)

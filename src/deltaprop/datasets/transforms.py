@@ -59,6 +59,15 @@ def expand_with_shifts(
     """Return the images plus copies moved ``pixels`` up, down, left and right (5x the data).
 
     The course's trick for expanding the training set; labels stay aligned with the images.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import expand_with_shifts
+    >>> images, labels = np.zeros((3, 784)), np.array([0, 1, 2])
+    >>> bigger, more_labels = expand_with_shifts(images, labels)
+    >>> bigger.shape, more_labels.tolist()[:6]
+    ((15, 784), [0, 1, 2, 0, 1, 2])
     """
     images, labels = np.asarray(images), np.asarray(labels)
     if len(images) != len(labels):
@@ -71,7 +80,18 @@ def expand_with_shifts(
 
 
 def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
-    """Move each image by its own random (dx, dy) with |dx|, |dy| <= ``max_shift``, zero-filled."""
+    """Move each image by its own random (dx, dy) with ``|dx|, |dy| <= max_shift``, zero-filled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import random_shift
+    >>> image = np.zeros((1, 28, 28))
+    >>> image[0, 14, 14] = 1.0  # one dot in the middle
+    >>> moved = random_shift(image, 2, np.random.default_rng(0))
+    >>> float(moved.sum())  # the dot moved by at most 2 pixels, not lost
+    1.0
+    """
     images = np.asarray(images)
     if max_shift < 0:
         raise ValueError(f"max_shift must be >= 0, got {max_shift}")
@@ -93,6 +113,14 @@ def random_rotation(images: np.ndarray, max_degrees: float, rng: np.random.Gener
     """Rotate each image about its centre by a random angle in ±``max_degrees``.
 
     Bilinear interpolation; pixels from outside the image are zero.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import random_rotation
+    >>> images = np.zeros((4, 28, 28))
+    >>> random_rotation(images, 15.0, np.random.default_rng(0)).shape
+    (4, 28, 28)
     """
     images = np.asarray(images, dtype=np.float64 if images.dtype.kind != "f" else images.dtype)
     n, (rows, cols) = len(images), images.shape[-2:]
@@ -125,6 +153,16 @@ class Augment:
 
     Called as ``augment(x, rng)`` on the (flattened) training inputs of an epoch; reshapes
     them to ``image_shape`` to move them and back again.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import Augment
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 784)), np.arange(20) % 2
+    >>> history = Network.from_sizes([784, 10, 2]).fit(X, y, epochs=1, augment=Augment(max_shift=2))
+    >>> len(history)
+    1
     """
 
     def __init__(
@@ -157,7 +195,15 @@ class Augment:
 
 
 def scale(images: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
-    """Scale pixel values to [0, 1]: bytes are divided by 255, anything else by its maximum."""
+    """Scale pixel values to [0, 1]: bytes are divided by 255, anything else by its maximum.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import scale
+    >>> scale(np.array([[0, 51, 255]], dtype=np.uint8)).tolist()
+    [[0.0, 0.20000000298023224, 1.0]]
+    """
     images = np.asarray(images)
     dtype = np.dtype(dtype)
     if images.dtype == np.uint8:

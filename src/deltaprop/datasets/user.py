@@ -12,7 +12,18 @@ import numpy as np
 
 
 def read_npz(path: str | Path) -> dict[str, np.ndarray]:
-    """Read X, y (and optionally X_test, y_test) from an .npz file, never unpickling objects."""
+    """Read X, y (and optionally X_test, y_test) from an .npz file, never unpickling objects.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.datasets import read_npz
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "data.npz"
+    >>> np.savez(path, X=np.zeros((3, 2)), y=np.array([0, 1, 0]))
+    >>> sorted(read_npz(path))
+    ['X', 'y']
+    """
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -35,11 +46,21 @@ def read_npz(path: str | Path) -> dict[str, np.ndarray]:
 
 
 def read_csv(path: str | Path, label_column: int | str = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Read a CSV file of one label column plus feature columns into (X, y).
+    r"""Read a CSV file of one label column plus feature columns into (X, y).
 
     A first row that is not numeric is taken as a header; ``label_column`` is then a column
     index or a header name. Ragged rows, non-numeric cells and missing labels are errors
     that name the line.
+
+    Examples
+    --------
+    >>> from deltaprop.datasets import read_csv
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
+    >>> _ = path.write_text("label,x1,x2\n1,0.5,0.25\n0,1.0,0.0\n")
+    >>> X, y = read_csv(path)
+    >>> X.tolist(), y.tolist()
+    ([[0.5, 0.25], [1.0, 0.0]], [1, 0])
     """
     path = Path(path)
     try:

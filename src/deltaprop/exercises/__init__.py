@@ -19,10 +19,11 @@ statements, equations, shapes and hints. Core: NumPy only (matplotlib for figure
 from .checker import check
 from .feedback import Feedback
 from .statements import EXERCISES, Exercise, exercises, get
-from .training import Trained, train_with
+from .training import Curve, Trained, train_with
 
 __all__ = [
     "EXERCISES",
+    "Curve",
     "Exercise",
     "Feedback",
     "Trained",

@@ -19,6 +19,13 @@ class Feedback:
     ``message`` says what is wrong in the notes' notation, the equation it breaks and the
     smallest input that shows it; ``note`` is a remark on a passing answer (stability);
     ``traceback`` and ``output`` are what the learner's code raised and printed.
+
+    Examples
+    --------
+    >>> from deltaprop.exercises import Feedback, check
+    >>> feedback = check("sigmoid_prime", lambda z: z * (1 - z))  # σ′ written with z for a
+    >>> feedback.passed, feedback.mistake
+    (False, 'used-z-for-a')
     """
 
     exercise: str

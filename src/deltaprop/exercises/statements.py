@@ -12,7 +12,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: its fixed name and signature, and the texts a learner reads."""
+    """One exercise: its fixed name and signature, and the texts a learner reads.
+
+    Examples
+    --------
+    >>> from deltaprop.exercises import Exercise
+    >>> exercise = get("sigmoid_prime")
+    >>> exercise.signature, exercise.topic
+    ('sigmoid_prime(z)', 'activations')
+    >>> print(exercise.stub().splitlines()[0])
+    def sigmoid_prime(z):
+    """
 
     name: str
     parameters: tuple[str, ...]
@@ -315,12 +325,26 @@ EXERCISES: dict[str, Exercise] = {e.name: e for e in _EXERCISES}
 
 
 def exercises() -> list[Exercise]:
-    """Every exercise in the order of the course (statement, equation, shapes, hints)."""
+    """Every exercise in the order of the course (statement, equation, shapes, hints).
+
+    Examples
+    --------
+    >>> from deltaprop.exercises import exercises
+    >>> [e.name for e in exercises()][:3]
+    ['sigmoid_prime', 'softmax', 'quadratic_delta']
+    """
     return list(_EXERCISES)
 
 
 def get(name: str) -> Exercise:
-    """The exercise called ``name``; a ValueError lists the names when there is none."""
+    """The exercise called ``name``; a ValueError lists the names when there is none.
+
+    Examples
+    --------
+    >>> from deltaprop.exercises import get
+    >>> get("softmax").parameters
+    ('z',)
+    """
     try:
         return EXERCISES[name]
     except KeyError:

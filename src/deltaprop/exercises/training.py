@@ -32,7 +32,15 @@ TOLERANCE = 1e-6
 
 @dataclass
 class Curve:
-    """Test cost and accuracy after each epoch (index 0: before training)."""
+    """Test cost and accuracy after each epoch (index 0: before training).
+
+    Examples
+    --------
+    >>> from deltaprop.exercises import Curve
+    >>> curve = Curve(cost=[2.3, 0.4], accuracy=[0.1, 0.9])  # before training, after epoch 1
+    >>> curve.accuracy[-1]
+    0.9
+    """
 
     cost: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -40,7 +48,16 @@ class Curve:
 
 @dataclass
 class Trained:
-    """The learner's network and the reference, trained side by side."""
+    """The learner's network and the reference, trained side by side.
+
+    Examples
+    --------
+    >>> from deltaprop.exercises import Trained
+    >>> from deltaprop.exercises.solutions import sigmoid_prime
+    >>> trained = train_with("sigmoid_prime", sigmoid_prime, epochs=1)
+    >>> trained.differs_at is None, len(trained.learner.accuracy)
+    (True, 2)
+    """
 
     exercise: str
     reference: Curve
@@ -228,8 +245,8 @@ def train_with(
     The delta and dense exercises go into the 784-30-10 sigmoid network on the bundled
     digits, the step exercises into its optimiser, the convolution exercises into a small
     CNN; ``backprop`` and ``numerical_gradient`` drive a loop of their own (see
-    :mod:`.loops`). ``n_train`` digits are trained on (by default 2,000, 1,000 for the
-    CNN). Returns both learning curves and where δ first differs.
+    ``deltaprop.exercises.loops``). ``n_train`` digits are trained on (by default 2,000,
+    1,000 for the CNN). Returns both learning curves and where δ first differs.
 
     Examples
     --------

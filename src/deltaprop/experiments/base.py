@@ -17,7 +17,16 @@ from ..utils.fileio import atomic_write
 
 @dataclass
 class Outcome:
-    """What an experiment found: its numbers, whether its claim showed, and a conclusion."""
+    """What an experiment found: its numbers, whether its claim showed, and a conclusion.
+
+    Examples
+    --------
+    >>> from deltaprop.experiments import Outcome
+    >>> from deltaprop.experiments import run
+    >>> outcome = run("gradient-check", out=None, quick=True)
+    >>> outcome.name, outcome.holds
+    ('gradient-check', True)
+    """
 
     name: str
     claim: str
@@ -54,7 +63,15 @@ def experiment(name: str, summary: str) -> Callable[[Callable[[bool, int], Outco
 def run(
     name: str, out: str | Path | None = "lab", *, quick: bool = False, seed: int = 0
 ) -> Outcome:
-    """Run experiment ``name``; write ``NAME.png`` and ``NAME.json`` into ``out`` (None: don't)."""
+    """Run experiment ``name``; write ``NAME.png`` and ``NAME.json`` into ``out`` (None: don't).
+
+    Examples
+    --------
+    >>> from deltaprop.experiments import run
+    >>> outcome = run("learning-slowdown", out=None, quick=True)
+    >>> outcome.holds, outcome.claim.startswith("with quadratic cost")
+    (True, True)
+    """
     if name not in EXPERIMENTS:
         raise ValueError(f"unknown experiment {name!r}; known: {', '.join(EXPERIMENTS)}")
     outcome = EXPERIMENTS[name].fn(quick, seed)

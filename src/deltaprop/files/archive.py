@@ -53,7 +53,21 @@ _DAMAGE = (
 
 
 class ModelFileError(ValueError):
-    """A model or checkpoint file that cannot be loaded; the message names the file and why."""
+    """A model or checkpoint file that cannot be loaded; the message names the file and why.
+
+    Examples
+    --------
+    >>> from deltaprop import ModelFileError
+    >>> from deltaprop import load
+    >>> import tempfile, pathlib
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "model.npz"
+    >>> _ = bad.write_bytes(b"not a model")
+    >>> try:
+    ...     load(bad)
+    ... except ModelFileError as error:
+    ...     print("model.npz" in str(error))
+    True
+    """
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:

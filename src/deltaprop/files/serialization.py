@@ -51,6 +51,19 @@ def load(path: str | Path) -> Network:
     ------
     ModelFileError
         For a missing, corrupt, truncated, altered or foreign file.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import load
+    >>> import pathlib, tempfile
+    >>> from deltaprop import Network, save
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "net.npz"
+    >>> save(net, path)
+    >>> X = np.random.default_rng(0).random((5, 4))
+    >>> bool((load(path).forward(X) == net.forward(X)).all())
+    True
     """
     reader = ArchiveReader(path, FORMAT)
     network = network_from(reader, reader.meta.get("network"))

@@ -96,7 +96,16 @@ WRITERS: dict[str, Callable[[_Graph, Layer, str, str], str]] = {
 
 
 def to_model(network: Network, classes: Sequence[str] | None = None) -> onnx.ModelProto:
-    """The network as an ONNX model (checked by ``onnx.checker`` in full)."""
+    """The network as an ONNX model (checked by ``onnx.checker`` in full).
+
+    Examples
+    --------
+    >>> from deltaprop.onnx import to_model
+    >>> from deltaprop import Network
+    >>> model = to_model(Network.from_sizes([4, 3, 2]))
+    >>> [node.op_type for node in model.graph.node]
+    ['Gemm', 'Sigmoid', 'Gemm', 'Softmax', 'Identity']
+    """
     if network.input_shape is None or any(
         "W" not in layer.params for layer in network.layers if layer.param_shapes()
     ):
@@ -142,6 +151,21 @@ def export(network: Network, path: str | Path, *, classes: Sequence[str] | None 
     The input is named ``"input"`` (batch × the network's input shape), the output
     ``"output"``; the architecture (``get_config``) and ``classes``, if given, go into the
     model's metadata, so :func:`deltaprop.onnx.load` rebuilds the same network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.onnx import export
+    >>> import pathlib, tempfile
+    >>> import onnxruntime
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "net.onnx"
+    >>> export(net, path, classes=["no", "yes"])
+    >>> x = np.random.default_rng(0).random((5, 4)).astype(np.float32)
+    >>> (out,) = onnxruntime.InferenceSession(path).run(None, {"input": x})
+    >>> bool(np.allclose(out, net.forward(x), atol=1e-5))
+    True
     """
     path = Path(path)
     if path.is_dir():

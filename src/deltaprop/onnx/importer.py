@@ -57,7 +57,20 @@ KNOWN = (
 
 
 class ONNXImportError(ValueError):
-    """An ONNX file deltaprop cannot read, or a model it cannot represent."""
+    """An ONNX file deltaprop cannot read, or a model it cannot represent.
+
+    Examples
+    --------
+    >>> from deltaprop.onnx import ONNXImportError
+    >>> import pathlib, tempfile
+    >>> bad = pathlib.Path(tempfile.mkdtemp()) / "model.onnx"
+    >>> _ = bad.write_bytes(b"not onnx")
+    >>> try:
+    ...     load(bad)
+    ... except ONNXImportError as error:
+    ...     print("model.onnx" in str(error))
+    True
+    """
 
 
 def read(path: str | Path) -> onnx.ModelProto:
@@ -74,7 +87,22 @@ def read(path: str | Path) -> onnx.ModelProto:
 
 
 def load(path: str | Path) -> Network:
-    """Load an ONNX model (see the module docstring) as a float32 :class:`Network`."""
+    """Load an ONNX model (see the module docstring) as a float32 :class:`Network`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.onnx import export, load
+    >>> import pathlib, tempfile
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "net.onnx"
+    >>> export(net, path)
+    >>> back = load(path)
+    >>> x = np.random.default_rng(0).random((5, 4)).astype(np.float32)
+    >>> bool((back.forward(x) == net.forward(x)).all())
+    True
+    """
     model = read(path)
     props = {p.key: p.value for p in model.metadata_props}
     weights = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}

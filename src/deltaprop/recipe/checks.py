@@ -194,6 +194,18 @@ def check_args(args: Config, warn: Callable[[str], None] = _stderr) -> optimizer
     """Check what can be checked before loading data; return the optimiser.
 
     Raises ValueError (or TypeError) naming the flag, for the first value out of range.
+
+    Examples
+    --------
+    >>> from deltaprop.recipe import check_args
+    >>> from deltaprop.recipe import TrainConfig
+    >>> check_args(TrainConfig(optimizer="sgd", eta=0.5))
+    SGD(eta=0.5)
+    >>> try:
+    ...     check_args(TrainConfig(epochs=0))
+    ... except ValueError as error:
+    ...     print(error)
+    epochs must be a positive integer, got 0
     """
     validation_size(args.validation)
     check_positive_int(args.epochs, "epochs")

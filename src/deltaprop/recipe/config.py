@@ -133,7 +133,14 @@ def _kind_name(kind: Any) -> str:
 
 
 def parse_sizes(text: str) -> tuple[int, ...]:
-    """Hidden sizes from text: ``100`` or ``100,30``."""
+    """Hidden sizes from text: ``100`` or ``100,30``.
+
+    Examples
+    --------
+    >>> from deltaprop.recipe import parse_sizes
+    >>> parse_sizes("100,30")
+    (100, 30)
+    """
     try:
         values = tuple(int(s) for s in text.split(",") if s.strip())
     except ValueError:
@@ -144,7 +151,14 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 
 
 def parse_schedule(text: str) -> schedules.Schedule:
-    """A schedule from text: ``constant``, ``step:DROP:EVERY`` or ``exp:GAMMA``."""
+    """A schedule from text: ``constant``, ``step:DROP:EVERY`` or ``exp:GAMMA``.
+
+    Examples
+    --------
+    >>> from deltaprop.recipe import parse_schedule
+    >>> parse_schedule("step:0.5:10"), parse_schedule("exp:0.95")
+    (StepDecay(drop=0.5, every=10), ExponentialDecay(gamma=0.95))
+    """
     kind, *args = text.split(":")
     if kind == "constant" and not args:
         return schedules.Constant()

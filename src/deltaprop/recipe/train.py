@@ -46,7 +46,19 @@ def _stderr(line: str) -> None:
 
 @dataclass
 class TrainResult:
-    """What a run made: the network, its History, the test figures and the files written."""
+    """What a run made: the network, its History, the test figures and the files written.
+
+    Examples
+    --------
+    >>> from deltaprop.recipe import TrainResult
+    >>> import tempfile
+    >>> from deltaprop.recipe import TrainConfig, train
+    >>> out = tempfile.mkdtemp() + "/run"
+    >>> config = TrainConfig(hidden=(10,), epochs=1, out=out, progress=False)
+    >>> result = train(config, log=lambda line: None)
+    >>> len(result.history), result.test.accuracy > 0.5
+    (1, True)
+    """
 
     network: Network
     history: History
@@ -154,7 +166,15 @@ def train(config: TrainConfig, *, log: Log = print, warn: Log = _stderr) -> Trai
 
 
 def data_record(data: datasets.Dataset) -> dict[str, Any]:
-    """What a model file records of its training data (see :func:`deltaprop.data_of`)."""
+    """What a model file records of its training data (see :func:`deltaprop.data_of`).
+
+    Examples
+    --------
+    >>> from deltaprop.recipe import data_record
+    >>> from deltaprop.datasets import load
+    >>> data_record(load("mnist-sample"))["dataset"]
+    'mnist-sample'
+    """
     record: dict[str, Any] = {"dataset": data.name, "scaling": data.scaling.to_dict()}
     if data.name not in datasets.DATASETS:  # a file: found again from any folder
         record["path"] = str(Path(data.name).resolve())

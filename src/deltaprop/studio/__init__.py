@@ -3,11 +3,12 @@
 ``deltaprop studio`` (or :func:`serve`) starts a local web app: a 2-D playground, the
 digits with a canvas to draw on, the lab's experiments, the code of what is on the page,
 and downloads of the trained model and its history. It asks for a token (or a password)
-and checks every request's Host and Origin (:mod:`deltaprop.studio.guard`). Needs the
+and checks every request's Host and Origin (``deltaprop.studio.guard``). Needs the
 ``studio`` extra: ``pip install "deltaprop[studio]"``.
 """
 
-from . import digits, guard
+from . import digits as digits  # the command line checks models and hosts with these
+from . import guard as guard
 from .app import create_app
 from .forms import Caps
 from .guard import Access, hash_password
@@ -19,8 +20,6 @@ __all__ = [
     "Serving",
     "StudioConfigError",
     "create_app",
-    "digits",
-    "guard",
     "hash_password",
     "serve",
 ]

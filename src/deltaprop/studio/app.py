@@ -272,10 +272,19 @@ ROUTES = [
 def create_app(
     caps: Caps | None = None, model: Network | None = None, access: Access | None = None
 ) -> Starlette:
-    """The studio as an ASGI app behind its :class:`~deltaprop.studio.guard.Guard`.
+    """The studio as an ASGI app behind its guard (``deltaprop.studio.guard``).
 
     ``model`` is shown in the digits part of every new tab. ``access`` says who may use
     it; by default a new random token (``app.state.access.token``) is required.
+
+    Examples
+    --------
+    >>> from deltaprop.studio import create_app
+    >>> from starlette.testclient import TestClient
+    >>> app = create_app(access=Access(token="secret"))
+    >>> with TestClient(app, base_url="http://localhost") as client:
+    ...     client.get("/").status_code, client.get("/?token=secret").status_code
+    (401, 200)
     """
     caps = caps or Caps()
     sessions = Sessions(caps, model)

@@ -58,7 +58,15 @@ def named(field: str) -> str:
 
 @dataclass(frozen=True)
 class Caps:
-    """Limits that keep one page from exhausting the machine."""
+    """Limits that keep one page from exhausting the machine.
+
+    Examples
+    --------
+    >>> from deltaprop.studio import Caps
+    >>> caps = Caps(sessions=30, sessions_per_client=2)
+    >>> caps.sessions, caps.idle_seconds
+    (30, 3600.0)
+    """
 
     sessions: int = 8
     sessions_per_client: int = 8

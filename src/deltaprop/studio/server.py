@@ -23,12 +23,36 @@ from .guard import Access, hash_password, is_loopback, is_wildcard, new_token, t
 
 
 class StudioConfigError(ValueError):
-    """A way of serving the studio that would leave it open, or that cannot work."""
+    """A way of serving the studio that would leave it open, or that cannot work.
+
+    Examples
+    --------
+    >>> from deltaprop.studio import StudioConfigError
+    >>> try:
+    ...     Serving(host="0.0.0.0", no_token=True).access(8000)
+    ... except StudioConfigError as error:
+    ...     print(type(error).__name__)
+    StudioConfigError
+    """
 
 
 @dataclass(frozen=True)
 class Serving:
-    """How the studio is served (the command's options)."""
+    """How the studio is served (the command's options).
+
+    Examples
+    --------
+    >>> from deltaprop.studio import Serving
+    >>> Serving(port=8000).address(8000)
+    'http://localhost:8000/'
+    >>> Serving(token="a-long-token").access(8000).token
+    'a-long-token'
+    >>> try:
+    ...     Serving(host="0.0.0.0", no_token=True).access(8000)
+    ... except StudioConfigError as error:
+    ...     print(type(error).__name__)
+    StudioConfigError
+    """
 
     host: str = "127.0.0.1"
     port: int | None = None
@@ -112,7 +136,16 @@ def serve(
     caps: Caps | None = None,
     log: Callable[[str], None] = print,
 ) -> None:
-    """Run the studio until Ctrl-C; print its address (with the token) and open it."""
+    """Run the studio until Ctrl-C; print its address (with the token) and open it.
+
+    Examples
+    --------
+    Until Ctrl-C, at a free port on 127.0.0.1, with a token in the address it prints:
+
+    >>> from deltaprop.studio import serve
+    >>> serve(Serving(port=8000), open_browser=False)  # doctest: +SKIP
+    deltaprop studio at http://localhost:8000/?token=...
+    """
     serving = serving or Serving()
     port = serving.port or free_port(serving.host)
     access = serving.access(port)

@@ -23,7 +23,7 @@ from .checkpoint import Checkpoint, CheckpointState, load_checkpoint, save_check
 from .events import Callback, LambdaCallback, TrainingEvent
 from .history import History
 from .loop import DivergenceError, fit, run, watching
-from .protocol import Trainable
+from .protocol import Evaluated, StepResult, Trainable
 
 __all__ = [
     "Callback",
@@ -33,6 +33,7 @@ __all__ = [
     "EarlyStopping",
     "EpochFigures",
     "EpochLogger",
+    "Evaluated",
     "History",
     "LambdaCallback",
     "LearningRateScheduler",
@@ -40,6 +41,7 @@ __all__ = [
     "ProgressBar",
     "RecordHistory",
     "RisingCostWarning",
+    "StepResult",
     "Trainable",
     "TrainingEvent",
     "epoch_line",

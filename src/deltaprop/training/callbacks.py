@@ -34,6 +34,24 @@ class EpochFigures:
         Held-out data evaluated after every epoch.
     lmbda : float
         The L2 λ of the run, so that recorded costs are the cost being minimised.
+
+    Examples
+    --------
+    The loop records these itself; on their own they measure a network on the data given:
+
+    >>> import numpy as np
+    >>> from deltaprop import LambdaCallback
+    >>> from deltaprop.training import EpochFigures
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> watched = []
+    >>> _ = net.fit(X, y, epochs=1, callbacks=[
+    ...     LambdaCallback(on_epoch_end=lambda event: watched.append(
+    ...         EpochFigures(X, net.targets(y)).measure(event, seconds=0.0)))
+    ... ])  # fmt: skip
+    >>> watched[0]["epoch"], 0 <= watched[0]["train_accuracy"] <= 1
+    (1, True)
     """
 
     def __init__(
@@ -68,6 +86,22 @@ class RecordHistory(Callback):
 
     Kept for one release for code that passes it to :func:`~deltaprop.training.run`; it
     records only where the loop was given no figures to record.
+
+    Examples
+    --------
+    Nothing to add any more: the loop records the same figures itself.
+
+    >>> import numpy as np
+    >>> from deltaprop.training import RecordHistory
+    >>> import warnings
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> X, y = np.random.default_rng(0).random((5, 4)), np.arange(5) % 2
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = RecordHistory(X, net.targets(y))
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
     """
 
     def __init__(
@@ -102,7 +136,20 @@ class RecordHistory(Callback):
 
 
 class LearningRateScheduler(Callback):
-    """Set η for each epoch from the schedule: η = schedule(η₀, epoch − 1)."""
+    """Set η for each epoch from the schedule: η = schedule(η₀, epoch − 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import LearningRateScheduler
+    >>> from deltaprop import Network, StepDecay
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> history = Network.from_sizes([4, 3, 2]).fit(
+    ...     X, y, epochs=3, eta=0.4, callbacks=[LearningRateScheduler(StepDecay(0.5, every=1))]
+    ... )
+    >>> history.eta
+    [0.4, 0.2, 0.1]
+    """
 
     def __init__(self, schedule: Schedule) -> None:
         self.schedule = schedule
@@ -116,6 +163,19 @@ class EarlyStopping(Callback):
 
     ``monitor`` is a key of the epoch's ``event.logs``: ``"val_accuracy"`` (higher is
     better) or ``"val_cost"``, ``"train_cost"``, ... (lower is better).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import EarlyStopping
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((40, 4)), np.arange(40) % 2
+    >>> history = Network.from_sizes([4, 3, 2]).fit(
+    ...     X, y, epochs=50, eta=1e-9, validation_data=(X, y),
+    ...     callbacks=[EarlyStopping("val_accuracy", patience=2)],
+    ... )  # nothing can improve at this eta: stop after 1 + 2 epochs
+    >>> len(history)
+    3
     """
 
     def __init__(
@@ -174,7 +234,16 @@ class EarlyStopping(Callback):
 
 
 class ProgressBar(Callback):
-    """A tqdm bar over the mini-batches of each epoch (nothing without tqdm or a terminal)."""
+    """A tqdm bar over the mini-batches of each epoch (nothing without tqdm or a terminal).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import ProgressBar
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=1, callbacks=[ProgressBar()])
+    """
 
     def __init__(self) -> None:
         self._bar: Any = None
@@ -209,6 +278,18 @@ class LivePlot(Callback):
     through a display handle that each epoch updates. Outside a notebook it does nothing
     (``fit`` then behaves as without it). ``display`` is IPython's ``display`` function by
     default: anything with its ``display(obj, display_id=True) -> handle`` form will do.
+
+    Examples
+    --------
+    Outside Jupyter it draws nothing; ``fit(..., live=True)`` adds it:
+
+    >>> import numpy as np
+    >>> from deltaprop.training import LivePlot
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> history = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=2, callbacks=[LivePlot()])
+    >>> len(history)
+    2
     """
 
     def __init__(self, display: Callable[..., Any] | None = None) -> None:
@@ -245,7 +326,17 @@ def _index(key: str) -> int:
 
 
 def epoch_line(history: History, epochs: int) -> str:
-    """One line of progress: epoch, costs and accuracies, time."""
+    """One line of progress: epoch, costs and accuracies, time.
+
+    Examples
+    --------
+    >>> from deltaprop.training import epoch_line
+    >>> from deltaprop import History
+    >>> history = History()
+    >>> history.append({"epoch": 1, "train_cost": 0.25, "train_accuracy": 0.9, "time": 0.5})
+    >>> epoch_line(history, epochs=10)
+    'epoch  1/10  cost 0.2500  acc 90.00%  0.50s'
+    """
     parts = [f"epoch {history.epoch[-1]:>{len(str(epochs))}}/{epochs}"]
     for label, key in (
         ("cost", "train_cost"),
@@ -263,7 +354,19 @@ def epoch_line(history: History, epochs: int) -> str:
 
 
 class EpochLogger(Callback):
-    """Write :func:`epoch_line` through ``log`` after every epoch."""
+    """Write :func:`epoch_line` through ``log`` after every epoch.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import EpochLogger
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> lines = []
+    >>> _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=2, callbacks=[EpochLogger(lines.append)])
+    >>> [line.split()[:2] for line in lines]
+    [['epoch', '1/2'], ['epoch', '2/2']]
+    """
 
     def __init__(self, log: Callable[[str], None] = print) -> None:
         self.log = log
@@ -286,6 +389,19 @@ class RisingCostWarning(Callback):
         The (checked) training data, to measure the cost before training.
     lmbda : float
         The run's L2 λ, so that the starting cost is comparable with the recorded ones.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import RisingCostWarning
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((40, 4)), np.arange(40) % 2
+    >>> net = Network.from_sizes([4, 8, 2], "sigmoid", "sigmoid", cost="quadratic")
+    >>> said = []
+    >>> t = net.targets(y)
+    >>> _ = net.fit(X, y, epochs=6, eta=40.0, callbacks=[RisingCostWarning(X, t, log=said.append)])
+    >>> len(said) <= 1  # said once at most, never every epoch
+    True
     """
 
     def __init__(

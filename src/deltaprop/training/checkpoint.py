@@ -29,7 +29,22 @@ FORMAT = "deltaprop-checkpoint"
 
 @dataclass
 class CheckpointState:
-    """A checkpoint as read by :func:`load_checkpoint`."""
+    """A checkpoint as read by :func:`load_checkpoint`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import CheckpointState
+    >>> import pathlib, tempfile
+    >>> from deltaprop import Network, load_checkpoint
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+    >>> _ = net.fit(X, y, epochs=2, checkpoint=path)
+    >>> state = load_checkpoint(path, net)
+    >>> state.epoch, len(state.history)
+    (2, 2)
+    """
 
     epoch: int
     eta0: float
@@ -43,7 +58,26 @@ class CheckpointState:
 
 
 def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
-    """Write the state of a run after ``event.epoch`` epochs, atomically."""
+    """Write the state of a run after ``event.epoch`` epochs, atomically.
+
+    Examples
+    --------
+    The :class:`Checkpoint` callback calls it after every epoch:
+
+    >>> import numpy as np
+    >>> from deltaprop.training import save_checkpoint
+    >>> import pathlib, tempfile
+    >>> from deltaprop import Callback, Network
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+    >>> class SaveFirst(Callback):
+    ...     def on_epoch_end(self, event):
+    ...         if event.epoch == 1:
+    ...             save_checkpoint(path, event)
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=2, callbacks=[SaveFirst()])
+    >>> path.exists()
+    True
+    """
     arrays = {f"param/{name}": to_numpy(p) for name, p, _ in event.network.named_parameters()}
     for name, slots in event.optimizer.state.items():
         for key, value in slots.items():
@@ -87,6 +121,19 @@ def load_checkpoint(path: str | Path, network: Trainable) -> CheckpointState:
         For a missing, corrupt, truncated, altered or foreign file.
     ValueError
         For the checkpoint of a different architecture.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import load_checkpoint
+    >>> import pathlib, tempfile
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+    >>> _ = net.fit(X, y, epochs=2, checkpoint=path)
+    >>> load_checkpoint(path, net).epoch
+    2
     """
     reader = ArchiveReader(path, FORMAT)
     meta = reader.meta
@@ -160,6 +207,19 @@ class Checkpoint(Callback):
         shuffling state and History, so the run matches an uninterrupted one.
     log : callable
         Where to say that a run resumed, or how to resume an interrupted one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training import Checkpoint
+    >>> import pathlib, tempfile
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "checkpoint.npz"
+    >>> saving = Checkpoint(path, log=None)
+    >>> _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=2, callbacks=[saving])
+    >>> path.exists()
+    True
     """
 
     def __init__(

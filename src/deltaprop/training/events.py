@@ -51,6 +51,19 @@ class TrainingEvent:
         In ``on_epoch_end`` and after: the epoch's figures, as Keras's ``logs`` (``epoch``,
         ``eta``, ``train_cost``, ``train_accuracy``, ``val_cost``, ``val_accuracy``,
         ``time``; None where not measured), already appended to ``history``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import TrainingEvent
+    >>> from deltaprop import Callback, Network
+    >>> class StopAtOneEpoch(Callback):
+    ...     def on_epoch_end(self, event):
+    ...         event.stop(f"epoch {event.epoch}: cost {event.logs['train_cost']:.0e} is enough")
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> history = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=5, callbacks=[StopAtOneEpoch()])
+    >>> len(history), history.stop_reason.startswith("epoch 1")
+    (1, True)
     """
 
     network: Trainable
@@ -90,6 +103,23 @@ class Callback:
     A callback that keeps state across epochs (a best value, a count) takes part in
     checkpoints by overriding :meth:`get_state` and :meth:`set_state`: a resumed run then
     ends bit-identical to an uninterrupted one, as it does with the built-in callbacks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import Callback
+    >>> from deltaprop import Network
+    >>> class CountEpochs(Callback):
+    ...     def on_train_begin(self, event):
+    ...         self.epochs = 0
+    ...
+    ...     def on_epoch_end(self, event):
+    ...         self.epochs += 1
+    >>> counter = CountEpochs()
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=3, callbacks=[counter])
+    >>> counter.epochs
+    3
     """
 
     def get_state(self) -> dict[str, Any]:
@@ -161,6 +191,18 @@ class LambdaCallback(Callback):
     """A callback made of plain functions of the event.
 
     For example ``LambdaCallback(on_epoch_end=lambda e: print(e.history.val_accuracy[-1]))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import LambdaCallback
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> seen = []
+    >>> record = LambdaCallback(on_epoch_end=lambda event: seen.append(event.epoch))
+    >>> _ = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=3, callbacks=[record])
+    >>> seen
+    [1, 2, 3]
     """
 
     def __init__(

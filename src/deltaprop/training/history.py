@@ -24,6 +24,18 @@ class History:
     Costs are the cost C of :meth:`deltaprop.Network.cost` (with the L2 term when training
     uses one, n the training-set size). Accuracies are ``None`` for real-valued (regression)
     targets; validation entries are ``None`` without validation data; ``time`` is seconds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop import History
+    >>> from deltaprop import Network
+    >>> X, y = np.random.default_rng(0).random((20, 4)), np.arange(20) % 2
+    >>> history = Network.from_sizes([4, 3, 2]).fit(X, y, epochs=2, validation_data=(X, y))
+    >>> history.epoch, len(history.val_accuracy)
+    ([1, 2], 2)
+    >>> history.to_csv().splitlines()[0].split(",")[:3]
+    ['epoch', 'train_cost', 'train_accuracy']
     """
 
     epoch: list[int] = field(default_factory=list)
@@ -69,7 +81,7 @@ class History:
             handle.write(json.dumps(self.as_dict(), indent=1).encode())
 
     def to_csv(self) -> str:
-        """Return one CSV row per epoch under a header of :data:`COLUMNS`; None is empty."""
+        """Return one CSV row per epoch under a header of ``COLUMNS``; None is empty."""
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(COLUMNS)

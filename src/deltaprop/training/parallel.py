@@ -8,7 +8,7 @@ BLAS trained a CNN 1.5x *slower* than 1 thread).
 
 Handing work to a thread costs tens of microseconds (waking it, passing the GIL at every
 NumPy call), so only batches with much element-wise work are split, and only when they are
-large: see :func:`shards_for`. Dense networks leave their threads to BLAS.
+large: see ``shards_for``. Dense networks leave their threads to BLAS.
 
 How many threads: :func:`set_num_threads`, else the environment variable
 ``DELTAPROP_NUM_THREADS``, else as many as BLAS may use (read through threadpoolctl, so
@@ -30,6 +30,13 @@ from typing import Any, TypeVar
 import numpy as np
 
 from ..utils.validation import check_positive_int
+
+__all__ = [
+    "get_num_threads",
+    "one_blas_thread",
+    "set_num_threads",
+    "threads_from_environment",
+]
 
 T = TypeVar("T")
 
@@ -82,6 +89,12 @@ def set_num_threads(n: int | None) -> None:
 
     Results are bit-identical run to run for a given thread count; between thread counts
     they differ in the last bits, because the gradients of the shards are summed.
+
+    Examples
+    --------
+    >>> from deltaprop import set_num_threads
+    >>> set_num_threads(1)  # the same results on every machine
+    >>> set_num_threads(None)  # back to the default
     """
     global _chosen
     if n is not None:
@@ -95,7 +108,17 @@ def set_num_threads(n: int | None) -> None:
 
 
 def get_num_threads() -> int:
-    """The number of threads deltaprop may use now (see the module docstring)."""
+    """The number of threads deltaprop may use now (see the module docstring).
+
+    Examples
+    --------
+    >>> from deltaprop import get_num_threads
+    >>> from deltaprop import set_num_threads
+    >>> set_num_threads(1)
+    >>> get_num_threads()
+    1
+    >>> set_num_threads(None)
+    """
     if _chosen is not None:
         return _chosen
     env = threads_from_environment()  # checked even where BLAS is not threaded: one rule
@@ -184,6 +207,16 @@ def one_blas_thread() -> Iterator[None]:
 
     The limit is process-wide, so the first block sets it and the last one restores it; a
     block that restored it while another still ran would leave that one oversubscribed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.training.parallel import one_blas_thread
+    >>> a = np.ones((100, 100))
+    >>> with one_blas_thread():
+    ...     product = a @ a  # BLAS on one thread here
+    >>> float(product[0, 0])
+    100.0
     """
     global _blas_users, _blas_limit, _blas_before
     with _blas_lock:

@@ -7,13 +7,27 @@ network in the import graph and ``Network.fit`` can simply be :func:`deltaprop.t
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from ..utils.backend import Array
 
 
+@runtime_checkable
 class StepResult(Protocol):
-    """What one training step leaves behind (see ``Network.train_step``)."""
+    """What one training step leaves behind (see ``Network.train_step``).
+
+    Examples
+    --------
+    :meth:`deltaprop.Network.train_step` returns one:
+
+    >>> import numpy as np
+    >>> from deltaprop.training import StepResult
+    >>> from deltaprop import Network
+    >>> net = Network.from_sizes([4, 3, 2])
+    >>> result = net.train_step(np.zeros((3, 4)), net.targets(np.array([0, 1, 0])))
+    >>> isinstance(result, StepResult), result.finite
+    (True, True)
+    """
 
     @property
     def finite(self) -> bool:
@@ -23,8 +37,21 @@ class StepResult(Protocol):
         """The batch's mean data cost before the update."""
 
 
+@runtime_checkable
 class Evaluated(Protocol):
-    """Cost and accuracy of a data set (see ``Network.evaluate``)."""
+    """Cost and accuracy of a data set (see ``Network.evaluate``).
+
+    Examples
+    --------
+    :meth:`deltaprop.Network.evaluate` returns one:
+
+    >>> import numpy as np
+    >>> from deltaprop.training import Evaluated
+    >>> from deltaprop import Network
+    >>> figures = Network.from_sizes([4, 3, 2]).evaluate(np.zeros((3, 4)), np.array([0, 1, 0]))
+    >>> isinstance(figures, Evaluated)
+    True
+    """
 
     @property
     def cost(self) -> float:
@@ -35,11 +62,19 @@ class Evaluated(Protocol):
         """Fraction classified correctly, or None for real-valued targets."""
 
 
+@runtime_checkable
 class Trainable(Protocol):
     """A network as the training loop sees it; :class:`deltaprop.Network` is one.
 
     Its ``layers`` and ``input_shape`` are what the thread plan reads
-    (:mod:`deltaprop.training.plan`): threads are the loop's concern, not the network's.
+    (``deltaprop.training.plan``): threads are the loop's concern, not the network's.
+
+    Examples
+    --------
+    >>> from deltaprop.training import Trainable
+    >>> from deltaprop import Network
+    >>> isinstance(Network.from_sizes([4, 3, 2]), Trainable)
+    True
     """
 
     @property

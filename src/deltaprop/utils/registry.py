@@ -11,11 +11,24 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Generic, TypeVar
 
+__all__ = ["Registry", "UnknownNameError"]
+
 T = TypeVar("T")
 
 
 class UnknownNameError(ValueError, KeyError):
-    """A name that no registry entry (or alias) matches; the message lists the known names."""
+    """A name that no registry entry (or alias) matches; the message lists the known names.
+
+    Examples
+    --------
+    >>> from deltaprop.utils.registry import UnknownNameError
+    >>> from deltaprop.core.costs import get
+    >>> try:
+    ...     get("hinge")
+    ... except UnknownNameError as error:
+    ...     print(isinstance(error, ValueError))
+    True
+    """
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])

@@ -44,7 +44,26 @@ def softmax(z: Array) -> Array:
 
 
 class Activation(Layer):
-    """Base of the element-wise activation layers: a = f(z), δ_prev = δ ⊙ f'(z)."""
+    """Base of the element-wise activation layers: a = f(z), δ_prev = δ ⊙ f'(z).
+
+    Examples
+    --------
+    An activation of your own gives f and δ ⊙ f′(z) (here the softsign, f(z) = z / (1 + abs(z))):
+
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import Activation
+    >>> class Softsign(Activation):
+    ...     def f(self, z):
+    ...         return z / (1 + np.abs(z))
+    ...
+    ...     def df(self, delta):
+    ...         return delta / (1 + np.abs(self.z)) ** 2
+    >>> layer = Softsign()
+    >>> layer.forward(np.array([[1.0, -3.0]])).tolist()
+    [[0.5, -0.75]]
+    >>> layer.backward(np.array([[1.0, 1.0]])).tolist()
+    [[0.25, 0.0625]]
+    """
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
         """A = f(z)."""
@@ -69,7 +88,24 @@ class Activation(Layer):
 
 
 class Sigmoid(Activation):
-    """Logistic sigmoid, a = σ(z); σ'(z) = a(1 − a)."""
+    r"""Logistic sigmoid, a = σ(z); σ'(z) = a(1 − a).
+
+    .. math::
+
+       a = \sigma(z) = 1 / (1 + e^{-z})
+
+       \sigma'(z) = a (1 - a)
+
+    Examples
+    --------
+    >>> from deltaprop import Sigmoid
+    >>> import numpy as np
+    >>> layer = Sigmoid()
+    >>> layer.forward(np.array([[0.0]])).tolist()
+    [[0.5]]
+    >>> layer.backward(np.array([[1.0]])).tolist()  # σ'(0) = 1/4
+    [[0.25]]
+    """
 
     name = "sigmoid"
 
@@ -81,7 +117,24 @@ class Sigmoid(Activation):
 
 
 class Tanh(Activation):
-    """Hyperbolic tangent, a = tanh(z); tanh'(z) = 1 − a²."""
+    r"""Hyperbolic tangent, a = tanh(z); tanh'(z) = 1 − a².
+
+    .. math::
+
+       a = \tanh z
+
+       \tanh' z = 1 - a^2
+
+    Examples
+    --------
+    >>> from deltaprop import Tanh
+    >>> import numpy as np
+    >>> layer = Tanh()
+    >>> layer.forward(np.array([[0.0]])).tolist()
+    [[0.0]]
+    >>> layer.backward(np.array([[1.0]])).tolist()  # 1 − tanh²(0)
+    [[1.0]]
+    """
 
     name = "tanh"
 
@@ -93,7 +146,21 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
-    """Rectified linear unit, a = max(z, 0); the derivative is 1 for z > 0, else 0."""
+    r"""Rectified linear unit, a = max(z, 0); the derivative is 1 for z > 0, else 0.
+
+    .. math::
+
+       a = \max(z, 0)
+
+       f'(z) = [z > 0]
+
+    Examples
+    --------
+    >>> from deltaprop import ReLU
+    >>> import numpy as np
+    >>> ReLU().forward(np.array([[-1.0, 0.0, 2.0]])).tolist()
+    [[0.0, 0.0, 2.0]]
+    """
 
     name = "relu"
 
@@ -105,7 +172,21 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """Leaky ReLU, a = z for z > 0 and slope·z otherwise."""
+    r"""Leaky ReLU, a = z for z > 0 and slope·z otherwise.
+
+    .. math::
+
+       a = z \text{ for } z > 0
+
+       a = s z \text{ otherwise}
+
+    Examples
+    --------
+    >>> from deltaprop import LeakyReLU
+    >>> import numpy as np
+    >>> LeakyReLU(slope=0.1).forward(np.array([[-2.0, 3.0]])).tolist()
+    [[-0.2, 3.0]]
+    """
 
     name = "leaky_relu"
 
@@ -129,7 +210,21 @@ class LeakyReLU(Activation):
 
 
 class Identity(Activation):
-    """Identity (linear output), a = z."""
+    r"""Identity (linear output), a = z.
+
+    .. math::
+
+       a = z
+
+       f'(z) = 1
+
+    Examples
+    --------
+    >>> from deltaprop import Identity
+    >>> import numpy as np
+    >>> Identity().forward(np.array([[-2.0, 3.0]])).tolist()
+    [[-2.0, 3.0]]
+    """
 
     name = "identity"
 
@@ -141,7 +236,22 @@ class Identity(Activation):
 
 
 class Softmax(Activation):
-    """Softmax over the features of each example; δ_prev = a ⊙ (δ − Σ_j δ_j a_j)."""
+    r"""Softmax over the features of each example; δ_prev = a ⊙ (δ − Σ_j δ_j a_j).
+
+    .. math::
+
+       a_j = e^{z_j} / \sum_k e^{z_k}
+
+       \delta_{prev} = a \odot (\delta - \sum_j \delta_j a_j)
+
+    Examples
+    --------
+    >>> from deltaprop import Softmax
+    >>> import numpy as np
+    >>> a = Softmax().forward(np.array([[0.0, np.log(3.0)]]))
+    >>> a.round(4).tolist()  # e^z normalised: 1/4 and 3/4
+    [[0.25, 0.75]]
+    """
 
     name = "softmax"
 
@@ -163,5 +273,11 @@ def activation_class(name: str) -> type[Activation]:
     """Return the activation class registered under ``name`` (see :mod:`deltaprop.utils.registry`).
 
     Maxout is not here: it is a layer with weights (:class:`deltaprop.core.layers.Maxout`).
+
+    Examples
+    --------
+    >>> from deltaprop.core.layers import activation_class
+    >>> activation_class("Leaky ReLU").__name__
+    'LeakyReLU'
     """
     return ACTIVATIONS[name]

@@ -20,6 +20,21 @@ class Layer:
     (``grads``, same keys and shapes, written in place by :meth:`backward`, so an optimiser
     may keep the arrays). Parameters named in ``regularized`` are the ones the L2 term of
     :meth:`deltaprop.Network.cost` penalises; biases never are.
+
+    Examples
+    --------
+    A layer of your own: forward keeps what backward needs, backward returns δ of its input.
+
+    >>> from deltaprop import Layer
+    >>> import numpy as np
+    >>> class Double(Layer):
+    ...     def forward(self, x, *, training=False):
+    ...         return 2 * x
+    ...
+    ...     def backward(self, delta):
+    ...         return 2 * delta
+    >>> Double().backward(np.ones((1, 2))).tolist()
+    [[2.0, 2.0]]
     """
 
     name: ClassVar[str] = ""

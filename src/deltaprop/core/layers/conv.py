@@ -75,7 +75,11 @@ def fold(
 
 
 class Conv2D(WeightedLayer):
-    """2-D convolution, z[n, f] = Σ_c W[f, c] ⋆ x[n, c] + b[f] (cross-correlation, as in the notes).
+    r"""2-D convolution, z[n, f] = Σ_c W[f, c] ⋆ x[n, c] + b[f] (a cross-correlation).
+
+    .. math::
+
+       z_{f,i,j} = b_f + \sum_{c,u,v} W_{f,c,u,v} \, x_{c,\, s i + u,\, s j + v}
 
     Parameters
     ----------
@@ -88,6 +92,17 @@ class Conv2D(WeightedLayer):
         Zeros added around each image; "same" keeps rows and cols at stride 1.
     init, bias_init
         As for :class:`Dense`; fan-in is channels·kh·kw.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import Conv2D
+    >>> layer = Conv2D(1, 4, 3, padding="same")
+    >>> layer.build(np.random.default_rng(0), np.dtype("float64"), None)
+    >>> layer.forward(np.ones((2, 1, 8, 8))).shape  # (n, filters, rows, cols)
+    (2, 4, 8, 8)
+    >>> layer.params["W"].shape  # one 3x3 filter per output channel, shared by all positions
+    (4, 1, 3, 3)
     """
 
     name = "conv2d"

@@ -49,7 +49,15 @@ class _Affine(WeightedLayer):
 
 
 class Dense(_Affine):
-    """Fully connected layer, z = x·W + b with W of shape (n_in, n_out).
+    r"""Fully connected layer, z = x·W + b with W of shape (n_in, n_out).
+
+    .. math::
+
+       z = x W + b \delta_{prev} = \delta W^T
+
+       \partial C/\partial W = x^T \delta
+
+       \partial C/\partial b = \sum_x \delta
 
     Parameters
     ----------
@@ -95,10 +103,23 @@ class Dense(_Affine):
 
 
 class Maxout(_Affine):
-    """Maxout units: a = max_k (x·W_k + b_k), the element-wise max over ``pieces`` affine maps.
+    r"""Maxout units: a = max_k (x·W_k + b_k), the element-wise max over ``pieces`` affine maps.
+
+    .. math::
+
+       a = \max_k (x W_k + b_k)
 
     ``W`` has shape (pieces, n_in, n_out) and ``b`` (pieces, n_out). The gradient flows only
     through the piece that attained the maximum.
+
+    Examples
+    --------
+    >>> from deltaprop import Maxout
+    >>> import numpy as np
+    >>> layer = Maxout(2, 3, pieces=2)
+    >>> layer.build(np.random.default_rng(0), np.dtype("float64"), None)
+    >>> layer.forward(np.ones((4, 2))).shape
+    (4, 3)
     """
 
     name = "maxout"

@@ -11,11 +11,29 @@ from .base import Layer
 
 
 class Dropout(Layer):
-    """During training, a = x ⊙ m / (1 − p) with m_i ~ Bernoulli(1 − p); at inference a = x.
+    r"""During training, a = x ⊙ m / (1 − p) with m_i ~ Bernoulli(1 − p); at inference a = x.
+
+    .. math::
+
+       a = x \odot m / (1 - p)
+
+       m_i \sim \text{Bernoulli}(1 - p)
 
     The mask is drawn from a generator seeded when the network is built, so runs are
     deterministic. ``reuse_mask = True`` keeps the last mask (gradient checks need the same
     network for every evaluation of the cost).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import Dropout
+    >>> layer = Dropout(0.5)
+    >>> layer.build(np.random.default_rng(0), np.dtype("float64"), None)
+    >>> x = np.ones((1, 8))
+    >>> (layer.forward(x) == x).all()  # at inference: the identity
+    np.True_
+    >>> sorted(set(layer.forward(x, training=True).ravel().tolist()))  # kept ones scaled by 2
+    [0.0, 2.0]
     """
 
     name = "dropout"

@@ -62,11 +62,26 @@ class _Pool(Layer):
 
 
 class MaxPool2D(_Pool):
-    """Max pooling, a = max over each window.
+    r"""Max pooling, a = max over each window.
+
+    .. math::
+
+       a_{c,i,j} = \max_{(u,v) \in \text{window}(i,j)} x_{c,u,v}
 
     The gradient goes to the window's maximum. Where m entries tie for the maximum, max is
     not differentiable; δ is shared equally among them (a subgradient that conserves δ, and
     exactly what central differences measure for the common two-way tie).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import MaxPool2D
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> layer = MaxPool2D(2)
+    >>> layer.forward(x)[0, 0].tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    >>> layer.backward(np.ones((1, 1, 2, 2)))[0, 0].tolist()  # δ goes to each maximum
+    [[0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
     """
 
     name = "maxpool2d"
@@ -112,7 +127,20 @@ class MaxPool2D(_Pool):
 
 
 class AvgPool2D(_Pool):
-    """Average pooling, a = mean over each window."""
+    r"""Average pooling, a = mean over each window.
+
+    .. math::
+
+       a_{c,i,j} = \frac{1}{k_h k_w} \sum_{(u,v) \in \text{window}(i,j)} x_{c,u,v}
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import AvgPool2D
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> AvgPool2D(2).forward(x)[0, 0].tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
 
     name = "avgpool2d"
 

@@ -11,7 +11,15 @@ from .base import Layer
 
 
 class Flatten(Layer):
-    """Flatten each example to a row: (n, c, rows, cols) -> (n, c·rows·cols)."""
+    """Flatten each example to a row: (n, c, rows, cols) -> (n, c·rows·cols).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import Flatten
+    >>> Flatten().forward(np.zeros((2, 3, 4, 4))).shape
+    (2, 48)
+    """
 
     name = "flatten"
 
@@ -32,7 +40,15 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
-    """Reshape each flat example of ``prod(shape)`` values to ``shape``, e.g. (1, 28, 28)."""
+    """Reshape each flat example of ``prod(shape)`` values to ``shape``, e.g. (1, 28, 28).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from deltaprop.core.layers import Reshape
+    >>> Reshape((1, 28, 28)).forward(np.zeros((5, 784))).shape
+    (5, 1, 28, 28)
+    """
 
     name = "reshape"
 
@@ -51,7 +67,7 @@ class Reshape(Layer):
         return self.shape
 
     def forward(self, x: Array, *, training: bool = False) -> Array:
-        """a = x reshaped to (n, *shape)."""
+        """a = x reshaped to ``(n, *shape)``."""
         self._shape = x.shape
         return x.reshape(x.shape[0], *self.shape)
 
