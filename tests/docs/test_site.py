@@ -176,3 +176,22 @@ def test_the_notebooks_are_rendered_with_their_outputs(site):
         assert "cell_output" in html, notebook.stem
     # a figure the notebook drew is in the page
     assert "<img" in (site / "notebooks" / "06_convolutions.html").read_text(encoding="utf-8")
+
+
+# made by the library and handed to the user, who reads their fields rather than passing them
+HANDED_BACK = {"DivergenceError", "GradCheckResult", "History", "TrainingEvent", "ModelFileError"}
+
+
+def test_every_top_level_callable_documents_its_parameters():
+    import deltaprop
+
+    undocumented = []
+    for name in deltaprop.__all__:
+        obj = getattr(deltaprop, name)
+        if name in HANDED_BACK or not (inspect.isclass(obj) or inspect.isfunction(obj)):
+            continue
+        parameters = [p for p in inspect.signature(obj).parameters if p not in ("self", "network")]
+        doc = inspect.getdoc(obj) or ""
+        if parameters and "Parameters\n----------" not in doc:
+            undocumented.append(name)
+    assert undocumented == []

@@ -204,6 +204,26 @@ def gradcheck_layer(
     and ``backward(G)`` must return ∂J/∂x and fill ∂J/∂θ. The result has an ``"input"``
     entry besides the layer's parameters.
 
+    Parameters
+    ----------
+    layer : Layer
+        A built layer, in float64.
+    x : array
+        An input batch for it.
+    eps : float, default 1e-6
+        The step of the central differences.
+    tol : float, default 1e-6
+        The largest relative error that passes.
+    max_entries : int or None, default 100
+        How many entries of each array are checked (None: all).
+    seed : int, default 0
+        Seed of the random G and of the entries picked.
+
+    Returns
+    -------
+    GradCheckResult
+        The largest relative error per array (the input's under ``"input"``).
+
     Examples
     --------
     >>> import numpy as np

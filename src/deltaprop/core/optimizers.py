@@ -103,6 +103,11 @@ class SGD(Optimizer):
 
        w \leftarrow w - \eta g
 
+    Parameters
+    ----------
+    eta : float, default 0.1
+        The learning rate η.
+
     Examples
     --------
     >>> from deltaprop import SGD
@@ -128,6 +133,13 @@ class Momentum(Optimizer):
        v \leftarrow \mu v - \eta g
 
        w \leftarrow w + v
+
+    Parameters
+    ----------
+    eta : float, default 0.1
+        The learning rate η.
+    mu : float, default 0.9
+        The momentum coefficient μ in [0, 1): how much of the velocity is kept each step.
 
     Examples
     --------
@@ -169,6 +181,13 @@ class Nesterov(Momentum):
     This is the look-ahead form rewritten in terms of the gradient at the current w
     (Sutskever et al. 2013, Bengio et al. 2013), so it still needs only (w, g) pairs.
 
+    Parameters
+    ----------
+    eta : float, default 0.1
+        The learning rate η.
+    mu : float, default 0.9
+        The momentum coefficient μ in [0, 1).
+
     Examples
     --------
     >>> from deltaprop import Nesterov
@@ -198,6 +217,13 @@ class AverageMomentum(Optimizer):
        v \leftarrow \beta v + (1 - \beta) g
 
        w \leftarrow w - \eta v
+
+    Parameters
+    ----------
+    eta : float, default 0.1
+        The learning rate η.
+    beta : float, default 0.9
+        The weight β of the running average in [0, 1).
 
     Examples
     --------
@@ -237,6 +263,15 @@ class Adam(Optimizer):
        v \leftarrow \beta_2 v + (1 - \beta_2) g^2
 
        w \leftarrow w - \eta \hat m / (\sqrt{\hat v} + \epsilon)
+
+    Parameters
+    ----------
+    eta : float, default 0.001
+        The learning rate η.
+    beta1, beta2 : float, default 0.9 and 0.999
+        Decay rates of the running averages of g and g².
+    eps : float, default 1e-8
+        Added to √v̂ so that the step stays finite.
 
     Examples
     --------

@@ -56,6 +56,13 @@ class Constant(Schedule):
 class StepDecay(Schedule):
     """η = η₀ · drop^⌊epoch / every⌋: multiply by ``drop`` every ``every`` epochs.
 
+    Parameters
+    ----------
+    drop : float, default 0.5
+        The factor η is multiplied by, in (0, 1].
+    every : int, default 10
+        Epochs between two drops.
+
     Examples
     --------
     >>> from deltaprop import StepDecay
@@ -81,6 +88,11 @@ class StepDecay(Schedule):
 
 class ExponentialDecay(Schedule):
     """η = η₀ · γ^epoch.
+
+    Parameters
+    ----------
+    gamma : float, default 0.95
+        The factor η is multiplied by after every epoch, in (0, 1].
 
     Examples
     --------

@@ -28,6 +28,15 @@ def save(network: Network, path: str | Path, *, data: dict[str, Any] | None = No
     data set's name and how its inputs were scaled, which ``evaluate`` and ``predict`` read
     back with :func:`data_of` to treat new inputs the same way.
 
+    Parameters
+    ----------
+    network : Network
+        The network to save.
+    path : str or Path
+        The file to write (``.npz``); written whole or not at all.
+    data : dict, optional
+        JSON-serialisable facts about the training data, read back by :func:`data_of`.
+
     Examples
     --------
     >>> import tempfile, os
@@ -46,6 +55,16 @@ def save(network: Network, path: str | Path, *, data: dict[str, Any] | None = No
 
 def load(path: str | Path) -> Network:
     """Load a network saved by :func:`save`; it predicts bit-identically.
+
+    Parameters
+    ----------
+    path : str or Path
+        A file written by :func:`save`.
+
+    Returns
+    -------
+    Network
+        The network, with the architecture and parameters that were saved.
 
     Raises
     ------
@@ -90,6 +109,16 @@ def network_from(reader: ArchiveReader, config: object) -> Network:
 
 def data_of(path: str | Path) -> dict[str, Any]:
     """What :func:`save` recorded about a model's training data (``{}`` if nothing).
+
+    Parameters
+    ----------
+    path : str or Path
+        A model file.
+
+    Returns
+    -------
+    dict
+        The ``data`` given to :func:`save` (``{}`` when there was none).
 
     Examples
     --------

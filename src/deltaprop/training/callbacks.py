@@ -164,6 +164,17 @@ class EarlyStopping(Callback):
     ``monitor`` is a key of the epoch's ``event.logs``: ``"val_accuracy"`` (higher is
     better) or ``"val_cost"``, ``"train_cost"``, ... (lower is better).
 
+    Parameters
+    ----------
+    monitor : str, default "val_accuracy"
+        The figure watched, a key of ``event.logs``.
+    patience : int, default 5
+        Epochs without improvement before stopping.
+    min_delta : float, default 0.0
+        The least change that counts as an improvement.
+    restore_best : bool, default True
+        Put back the parameters of the best epoch when stopping.
+
     Examples
     --------
     >>> import numpy as np

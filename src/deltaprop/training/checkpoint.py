@@ -115,6 +115,18 @@ def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
 def load_checkpoint(path: str | Path, network: Trainable) -> CheckpointState:
     """Read a checkpoint of ``network``'s architecture; every array is checked against it.
 
+    Parameters
+    ----------
+    path : str or Path
+        A checkpoint written by ``fit(..., checkpoint=path)``.
+    network : Trainable
+        The network it belongs to; its architecture must match.
+
+    Returns
+    -------
+    CheckpointState
+        The epoch, parameters, optimiser and callbacks' state, shuffling state and History.
+
     Raises
     ------
     ModelFileError

@@ -192,6 +192,11 @@ class LambdaCallback(Callback):
 
     For example ``LambdaCallback(on_epoch_end=lambda e: print(e.history.val_accuracy[-1]))``.
 
+    Parameters
+    ----------
+    on_train_begin, on_epoch_begin, on_batch_end, on_epoch_end, on_train_end : callable, optional
+        Functions of the :class:`TrainingEvent`, called where the method of that name would be.
+
     Examples
     --------
     >>> import numpy as np

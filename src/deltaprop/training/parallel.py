@@ -90,6 +90,11 @@ def set_num_threads(n: int | None) -> None:
     Results are bit-identical run to run for a given thread count; between thread counts
     they differ in the last bits, because the gradients of the shards are summed.
 
+    Parameters
+    ----------
+    n : int or None
+        The number of threads (at least 1), or None for as many as BLAS may use.
+
     Examples
     --------
     >>> from deltaprop import set_num_threads

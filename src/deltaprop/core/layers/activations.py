@@ -180,6 +180,11 @@ class LeakyReLU(Activation):
 
        a = s z \text{ otherwise}
 
+    Parameters
+    ----------
+    slope : float, default 0.01
+        The slope α for negative z.
+
     Examples
     --------
     >>> from deltaprop import LeakyReLU

@@ -112,6 +112,15 @@ class Maxout(_Affine):
     ``W`` has shape (pieces, n_in, n_out) and ``b`` (pieces, n_out). The gradient flows only
     through the piece that attained the maximum.
 
+    Parameters
+    ----------
+    n_in, n_out : int
+        Number of input features and of maxout units.
+    pieces : int, default 2
+        Number k of affine maps each unit takes the maximum of.
+    init, bias_init
+        As for :class:`Dense`.
+
     Examples
     --------
     >>> from deltaprop import Maxout
