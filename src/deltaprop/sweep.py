@@ -105,6 +105,16 @@ def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
     Values are separated by commas, or by semicolons when a value itself holds commas
     (``hidden=100,30;50`` sweeps 100-30 against 50).
 
+    Parameters
+    ----------
+    specs : sequence of str
+        ``NAME=VALUES`` strings, as ``--grid`` takes them.
+
+    Returns
+    -------
+    dict
+        Each name with its values, as text.
+
     Examples
     --------
     >>> from deltaprop.sweep import parse_grid
@@ -181,6 +191,18 @@ def train(trial: Trial, folder: Path) -> subprocess.CompletedProcess[str]:
 
 def run_trial(trial: Trial, out: str) -> dict[str, Any]:
     """Run one trial as ``deltaprop train`` (on a worker); return its result record.
+
+    Parameters
+    ----------
+    trial : Trial
+        The trial.
+    out : str
+        The sweep's folder; the trial writes into ``out/trials/ID``.
+
+    Returns
+    -------
+    dict
+        Its values, status (``ok`` or ``failed``), error, epochs, seconds and figures.
 
     Examples
     --------
@@ -287,6 +309,32 @@ def sweep(
     default a LocalCluster uses ``workers`` processes (the machine's cores). With a remote
     cluster, ``out`` must be a folder every worker can write. Returns the result records.
 
+    Parameters
+    ----------
+    grid : dict
+        :class:`~deltaprop.recipe.TrainConfig` fields mapped to the values to try.
+    out : str or Path, default "sweep"
+        Folder of the trials and the results; an interrupted sweep resumes there.
+    base : TrainConfig, optional
+        The run every trial starts from.
+    random : int, optional
+        Try this many points of the grid drawn at random instead of all of it.
+    seed : int, default 0
+        Seed of that draw.
+    scheduler : str, optional
+        Address of a Dask scheduler; by default a local cluster on 127.0.0.1.
+    workers : int, optional
+        Worker processes of the local cluster; by default one per core.
+    log : callable, default print
+        Receives the progress lines.
+    **fixed
+        Fields set for every trial, e.g. ``epochs=5``.
+
+    Returns
+    -------
+    list of dict
+        One record per trial: its values, status, error and figures.
+
     Examples
     --------
     Two trials of one epoch each on a local Dask cluster (a few seconds):
@@ -348,6 +396,16 @@ def sweep(
 
 def best_of(records: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The finished trial with the highest validation accuracy.
+
+    Parameters
+    ----------
+    records : sequence of dict
+        Trial records, as :func:`sweep` returns them.
+
+    Returns
+    -------
+    dict or None
+        The best finished one, or None if none finished.
 
     Examples
     --------

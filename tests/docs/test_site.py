@@ -195,3 +195,15 @@ def test_every_top_level_callable_documents_its_parameters():
         if parameters and "Parameters\n----------" not in doc:
             undocumented.append(name)
     assert undocumented == []
+
+
+def test_every_public_function_documents_its_parameters():
+    undocumented = []
+    for module, name, what, full in EXT.entries():
+        if what != "function" or full != f"{module}.{name}":
+            continue
+        obj = getattr(importlib.import_module(module), name)
+        doc = inspect.getdoc(obj) or ""
+        if inspect.signature(obj).parameters and "Parameters\n----------" not in doc:
+            undocumented.append(full)
+    assert undocumented == []

@@ -226,6 +226,17 @@ MATCHED_COST: dict[type, str] = {
 def get(spec: str | Cost) -> Cost:
     """Return a cost from its name (e.g. ``"cross-entropy"``, ``"mse"``) or an instance.
 
+    Parameters
+    ----------
+    spec : str or Cost
+        A name (``quadratic``, ``cross-entropy``, ``log-likelihood`` and their aliases) or
+        an instance, returned as it is.
+
+    Returns
+    -------
+    Cost
+        The cost.
+
     Examples
     --------
     >>> from deltaprop.core.costs import get

@@ -273,6 +273,17 @@ _RELU_FAMILY = {"relu", "leaky_relu"}
 def get(spec: str | float | Initializer | dict[str, Any]) -> Initializer:
     """Resolve an initialiser from a name, a number (a constant), an instance or a config.
 
+    Parameters
+    ----------
+    spec : str, float, Initializer or dict
+        A name (``he_normal``, ``xavier``, ...), a number (a constant), an instance or a
+        ``get_config`` dict.
+
+    Returns
+    -------
+    Initializer
+        The initialiser.
+
     Examples
     --------
     >>> get("he")
@@ -306,6 +317,16 @@ def default_for(activation: str | None) -> Initializer:
     """Return the default weight initialiser for a layer followed by ``activation``.
 
     He for the ReLU family, Xavier (normal) otherwise.
+
+    Parameters
+    ----------
+    activation : str or None
+        The activation after the layer (None: none).
+
+    Returns
+    -------
+    Initializer
+        :class:`HeNormal` or :class:`XavierNormal`.
 
     Examples
     --------

@@ -17,6 +17,18 @@ __all__ = [
 def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> np.ndarray:
     """Counts C[i, j] of examples of true class i predicted as class j.
 
+    Parameters
+    ----------
+    y_true, y_pred : array of int
+        True and predicted class indices, one per example.
+    n_classes : int, optional
+        Number of classes; by default one more than the largest label seen.
+
+    Returns
+    -------
+    ndarray of shape (n_classes, n_classes)
+        The counts, true classes down, predicted classes across.
+
     Examples
     --------
     >>> confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2]).tolist()
@@ -35,6 +47,16 @@ def confusion_matrix(y_true: Any, y_pred: Any, n_classes: int | None = None) -> 
 
 def per_class_accuracy(matrix: np.ndarray) -> np.ndarray:
     """Fraction of each true class predicted correctly (NaN for a class with no examples).
+
+    Parameters
+    ----------
+    matrix : ndarray
+        A :func:`confusion_matrix`.
+
+    Returns
+    -------
+    ndarray
+        One accuracy per true class, in [0, 1] or NaN.
 
     Examples
     --------

@@ -345,6 +345,21 @@ OPTIMIZERS: Registry[type[Optimizer]] = Registry(
 def get(spec: str | Optimizer, eta: float | None = None, **kwargs: Any) -> Optimizer:
     """Return an optimiser from an instance or a name (``"sgd"``, ``"momentum"``, ...).
 
+    Parameters
+    ----------
+    spec : str or Optimizer
+        A name (``sgd``, ``momentum``, ``nesterov``, ``average-momentum``, ``adam``) or an
+        instance, returned as it is.
+    eta : float, optional
+        The learning rate; by default the optimiser's own.
+    **kwargs
+        Its other parameters, e.g. ``mu=0.5``.
+
+    Returns
+    -------
+    Optimizer
+        The optimiser.
+
     Examples
     --------
     >>> from deltaprop.core.optimizers import get

@@ -136,6 +136,16 @@ DATASETS: dict[str, Callable[..., tuple[Pair, Pair]]] = {
 def is_8bit_pixels(X: np.ndarray) -> bool:
     """Whether X looks like 8-bit images: whole numbers in 0..255, some above 1, >= 64 columns.
 
+    Parameters
+    ----------
+    X : ndarray
+        Inputs, one example per row.
+
+    Returns
+    -------
+    bool
+        True when the values look like bytes of images.
+
     Examples
     --------
     >>> import numpy as np

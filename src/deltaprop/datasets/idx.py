@@ -64,6 +64,16 @@ def _raw_bytes(path: Path) -> bytes:
 def read_idx(path: str | Path) -> np.ndarray:
     """Read an IDX file (raw or gzip) into a native-endian NumPy array.
 
+    Parameters
+    ----------
+    path : str or Path
+        An IDX file, raw or gzip-compressed.
+
+    Returns
+    -------
+    ndarray
+        Its array, with the shape and type the file declares.
+
     Raises
     ------
     IdxError
@@ -111,6 +121,13 @@ def read_idx(path: str | Path) -> np.ndarray:
 def write_idx(path: str | Path, array: np.ndarray) -> None:
     """Write ``array`` as an IDX file, atomically; gzip-compressed if the name ends in ``.gz``.
 
+    Parameters
+    ----------
+    path : str or Path
+        The file; gzip-compressed when the name ends in ``.gz``.
+    array : ndarray
+        Of a type IDX can hold (uint8, int8, int16, int32, float32, float64).
+
     Examples
     --------
     >>> import numpy as np
@@ -143,6 +160,16 @@ def read_idx_pair(
     images_path: str | Path, labels_path: str | Path
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read matching image (n, rows, cols) and label (n,) files, checking kinds and counts.
+
+    Parameters
+    ----------
+    images_path, labels_path : str or Path
+        The two IDX files.
+
+    Returns
+    -------
+    (images, labels)
+        Arrays of shape (n, rows, cols) and (n,).
 
     Examples
     --------

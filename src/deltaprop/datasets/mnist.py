@@ -116,6 +116,22 @@ def load_mnist_sample(
     The split is stratified by class and seeded. Images are scaled to [0, 1], as rows of 784
     pixels (``flatten=True``) or as (n, 28, 28) arrays; labels are integers 0-9.
 
+    Parameters
+    ----------
+    n_train, n_test : int, default 8000 and 2000
+        Sizes of the two parts; together at most 10,000.
+    seed : int, default 0
+        Seed of the stratified split.
+    flatten : bool, default True
+        Rows of 784 pixels, or (n, 28, 28) images.
+    dtype : dtype, optional
+        Of the images; float32 by default.
+
+    Returns
+    -------
+    ((X_train, y_train), (X_test, y_test))
+        Images in [0, 1] and integer labels.
+
     Examples
     --------
     >>> (X, y), (X_test, y_test) = load_mnist_sample(800, 200)
@@ -182,6 +198,29 @@ def load_idx_dataset(
     download: bool = True,
 ) -> Split:
     """Return ``(X_train, y_train), (X_test, y_test)`` of full MNIST or Fashion-MNIST, in [0, 1].
+
+    Parameters
+    ----------
+    name : {"mnist", "fashion-mnist"}
+        The data set.
+    data_dir : str or Path, optional
+        Where to look first (then ``$DELTAPROP_DATA_DIR``, the cache, Debian's folder).
+    flatten : bool, default True
+        Rows of 784 pixels, or (n, 28, 28) images.
+    dtype : dtype, optional
+        Of the images; float32 by default.
+    download : bool, default True
+        Download from the standard mirrors when the files are nowhere on disk.
+
+    Returns
+    -------
+    ((X_train, y_train), (X_test, y_test))
+        60,000 and 10,000 images in [0, 1] with their labels.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the files are not on disk and cannot be downloaded; it lists where to put them.
 
     Examples
     --------

@@ -13,6 +13,20 @@ def stratified_split(
     Each class contributes to the test set in proportion to its size (largest-remainder
     rounding, so the sizes are exact); both index arrays come out shuffled.
 
+    Parameters
+    ----------
+    labels : ndarray of int
+        One label per example.
+    n_train, n_test : int
+        Sizes of the two parts.
+    seed : int, default 0
+        Seed of the draw within each class.
+
+    Returns
+    -------
+    (train, test)
+        Index arrays into ``labels``.
+
     Examples
     --------
     >>> import numpy as np

@@ -73,6 +73,19 @@ def toy(
     Points are float64 rows (x₁, x₂), labels 0/1 in equal numbers, clipped to [-1, 1]².
     ``test_fraction`` of the points (rounded) are held out for testing.
 
+    Parameters
+    ----------
+    name : {"xor", "circles", "spirals", "gaussians"}
+        The data set.
+    n : int, default 500
+        Number of points in all.
+    noise : float, default 0.0
+        Standard deviation of the Gaussian noise added to the points.
+    test_fraction : float, default 0.5
+        Share of the points held out for testing.
+    seed : int, default 0
+        Seed of the points and the noise.
+
     Examples
     --------
     >>> (X, y), (Xt, yt) = toy("xor", 100, test_fraction=0.2)

@@ -24,6 +24,18 @@ def _span(d: int, size: int) -> tuple[slice, slice]:
 def shift(images: np.ndarray, dx: int, dy: int) -> np.ndarray:
     """Return ``images`` moved ``dx`` pixels right and ``dy`` down, filled with zeros.
 
+    Parameters
+    ----------
+    images : ndarray
+        One image or many: the last two axes are rows and columns.
+    dx, dy : int
+        Pixels right (negative: left) and down (negative: up); smaller than the image.
+
+    Returns
+    -------
+    ndarray
+        The moved images, the same shape; what moves out of view is lost, zeros come in.
+
     Examples
     --------
     >>> shift(np.arange(9).reshape(3, 3), 1, -1)
@@ -60,6 +72,20 @@ def expand_with_shifts(
 
     The course's trick for expanding the training set; labels stay aligned with the images.
 
+    Parameters
+    ----------
+    images : ndarray
+        Images of shape (n, rows, cols), or flat rows of 784 pixels.
+    labels : ndarray
+        Their labels.
+    pixels : int, default 1
+        How far each copy moves.
+
+    Returns
+    -------
+    (images, labels)
+        Five times as many, the originals first.
+
     Examples
     --------
     >>> import numpy as np
@@ -81,6 +107,20 @@ def expand_with_shifts(
 
 def random_shift(images: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
     """Move each image by its own random (dx, dy) with ``|dx|, |dy| <= max_shift``, zero-filled.
+
+    Parameters
+    ----------
+    images : ndarray
+        Images whose last two axes are rows and columns.
+    max_shift : int
+        Largest move in pixels, in each direction.
+    rng : numpy.random.Generator
+        Source of the moves.
+
+    Returns
+    -------
+    ndarray
+        The moved images, the same shape.
 
     Examples
     --------
@@ -113,6 +153,20 @@ def random_rotation(images: np.ndarray, max_degrees: float, rng: np.random.Gener
     """Rotate each image about its centre by a random angle in ±``max_degrees``.
 
     Bilinear interpolation; pixels from outside the image are zero.
+
+    Parameters
+    ----------
+    images : ndarray
+        Images whose last two axes are rows and columns.
+    max_degrees : float
+        Largest angle, either way.
+    rng : numpy.random.Generator
+        Source of the angles.
+
+    Returns
+    -------
+    ndarray
+        The rotated images, the same shape.
 
     Examples
     --------
@@ -153,6 +207,15 @@ class Augment:
 
     Called as ``augment(x, rng)`` on the (flattened) training inputs of an epoch; reshapes
     them to ``image_shape`` to move them and back again.
+
+    Parameters
+    ----------
+    max_shift : int, default 1
+        Largest move in pixels, in each direction.
+    max_degrees : float, default 0.0
+        Largest rotation in degrees, either way (0: none).
+    image_shape : tuple of int, default (28, 28)
+        The shape of one image, to which the flat rows are reshaped.
 
     Examples
     --------
@@ -197,6 +260,18 @@ class Augment:
 def scale(images: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
     """Scale pixel values to [0, 1]: bytes are divided by 255, anything else by its maximum.
 
+    Parameters
+    ----------
+    images : ndarray
+        Pixel values.
+    dtype : dtype, default float32
+        Of the result.
+
+    Returns
+    -------
+    ndarray
+        The values in [0, 1].
+
     Examples
     --------
     >>> import numpy as np
@@ -214,6 +289,20 @@ def scale(images: np.ndarray, dtype: Any = np.float32) -> np.ndarray:
 
 def one_hot(labels: Any, n_classes: int | None = None, dtype: Any = np.float32) -> np.ndarray:
     """Return one-hot rows for integer class labels.
+
+    Parameters
+    ----------
+    labels : array of int
+        Class indices, one per example.
+    n_classes : int, optional
+        Width of the rows; by default one more than the largest label.
+    dtype : dtype, default float32
+        Of the result.
+
+    Returns
+    -------
+    ndarray of shape (n, n_classes)
+        A 1 in each row at its label's column, zeros elsewhere.
 
     Examples
     --------

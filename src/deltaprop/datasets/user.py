@@ -14,6 +14,16 @@ import numpy as np
 def read_npz(path: str | Path) -> dict[str, np.ndarray]:
     """Read X, y (and optionally X_test, y_test) from an .npz file, never unpickling objects.
 
+    Parameters
+    ----------
+    path : str or Path
+        An ``.npz`` file with arrays ``X`` and ``y``, optionally ``X_test`` and ``y_test``.
+
+    Returns
+    -------
+    dict
+        The arrays by name.
+
     Examples
     --------
     >>> import numpy as np
@@ -51,6 +61,23 @@ def read_csv(path: str | Path, label_column: int | str = 0) -> tuple[np.ndarray,
     A first row that is not numeric is taken as a header; ``label_column`` is then a column
     index or a header name. Ragged rows, non-numeric cells and missing labels are errors
     that name the line.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+    label_column : int or str, default 0
+        The label's column: its index or its header name.
+
+    Returns
+    -------
+    (X, y)
+        Features as a float array and labels.
+
+    Raises
+    ------
+    ValueError
+        For a ragged row, a non-numeric cell or a missing label, naming the line.
 
     Examples
     --------

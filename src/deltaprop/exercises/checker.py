@@ -310,6 +310,24 @@ def check(
 
     ``fn`` runs in a child process with ``timeout`` seconds and ``memory`` bytes.
 
+    Parameters
+    ----------
+    name : str
+        The exercise (:func:`exercises` lists them).
+    fn : callable
+        The learner's function, with the exercise's signature.
+    timeout : float, default 10.0
+        Seconds the child process may run.
+    memory : int, default 1 GiB
+        Bytes of address space it may take.
+    seed : int, default 0
+        Seed of the designed random inputs.
+
+    Returns
+    -------
+    Feedback
+        Passed or not, the mistake's id, a message in the notes' notation and a hint.
+
     Examples
     --------
     >>> import numpy as np

@@ -339,6 +339,16 @@ def exercises() -> list[Exercise]:
 def get(name: str) -> Exercise:
     """The exercise called ``name``; a ValueError lists the names when there is none.
 
+    Parameters
+    ----------
+    name : str
+        An exercise's name.
+
+    Returns
+    -------
+    Exercise
+        Its statement, equation, shapes and hints.
+
     Examples
     --------
     >>> from deltaprop.exercises import get

@@ -248,6 +248,28 @@ def train_with(
     ``deltaprop.exercises.loops``). ``n_train`` digits are trained on (by default 2,000,
     1,000 for the CNN). Returns both learning curves and where δ first differs.
 
+    Parameters
+    ----------
+    name : str
+        The exercise.
+    fn : callable
+        The learner's function.
+    epochs : int, default 3
+        Epochs both networks train.
+    n_train : int, optional
+        Digits trained on (by default 2,000, 1,000 for the CNN).
+    seed : int, default 0
+        Seed of both networks and of their batches.
+    timeout : float, default 120.0
+        Seconds the child process may run.
+    memory : int, default 2 GiB
+        Bytes of address space it may take.
+
+    Returns
+    -------
+    Trained
+        Both learning curves and where δ (or the gradient) first differs.
+
     Examples
     --------
     >>> trained = train_with("sgd_step", lambda w, grad, eta: w - eta * grad, epochs=1)

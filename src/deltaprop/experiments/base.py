@@ -65,6 +65,22 @@ def run(
 ) -> Outcome:
     """Run experiment ``name``; write ``NAME.png`` and ``NAME.json`` into ``out`` (None: don't).
 
+    Parameters
+    ----------
+    name : str
+        One of :data:`EXPERIMENTS` (``deltaprop experiment list``).
+    out : str, Path or None, default "lab"
+        Folder for ``NAME.png`` and ``NAME.json``; None writes nothing.
+    quick : bool, default False
+        A run of seconds, on less data, that still shows the claim.
+    seed : int, default 0
+        Seed of every network and split the experiment makes.
+
+    Returns
+    -------
+    Outcome
+        The numbers, whether the claim held, and the one-line conclusion.
+
     Examples
     --------
     >>> from deltaprop.experiments import run

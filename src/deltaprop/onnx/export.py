@@ -98,6 +98,18 @@ WRITERS: dict[str, Callable[[_Graph, Layer, str, str], str]] = {
 def to_model(network: Network, classes: Sequence[str] | None = None) -> onnx.ModelProto:
     """The network as an ONNX model (checked by ``onnx.checker`` in full).
 
+    Parameters
+    ----------
+    network : Network
+        The network.
+    classes : sequence of str, optional
+        Class names, stored in the model's metadata.
+
+    Returns
+    -------
+    onnx.ModelProto
+        The model, in memory.
+
     Examples
     --------
     >>> from deltaprop.onnx import to_model
@@ -151,6 +163,15 @@ def export(network: Network, path: str | Path, *, classes: Sequence[str] | None 
     The input is named ``"input"`` (batch × the network's input shape), the output
     ``"output"``; the architecture (``get_config``) and ``classes``, if given, go into the
     model's metadata, so :func:`deltaprop.onnx.load` rebuilds the same network.
+
+    Parameters
+    ----------
+    network : Network
+        The network to write.
+    path : str or Path
+        The ``.onnx`` file.
+    classes : sequence of str, optional
+        Class names, stored in the model's metadata.
 
     Examples
     --------

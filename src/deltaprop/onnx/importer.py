@@ -89,6 +89,16 @@ def read(path: str | Path) -> onnx.ModelProto:
 def load(path: str | Path) -> Network:
     """Load an ONNX model (see the module docstring) as a float32 :class:`Network`.
 
+    Parameters
+    ----------
+    path : str or Path
+        The ``.onnx`` file.
+
+    Returns
+    -------
+    Network
+        A float32 network with the model's parameters.
+
     Examples
     --------
     >>> import numpy as np

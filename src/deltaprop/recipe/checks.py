@@ -195,6 +195,18 @@ def check_args(args: Config, warn: Callable[[str], None] = _stderr) -> optimizer
 
     Raises ValueError (or TypeError) naming the flag, for the first value out of range.
 
+    Parameters
+    ----------
+    args : TrainConfig
+        The run to check.
+    warn : callable
+        Receives the warnings (by default one line on stderr).
+
+    Returns
+    -------
+    Optimizer
+        The optimiser the run will use.
+
     Examples
     --------
     >>> from deltaprop.recipe import check_args

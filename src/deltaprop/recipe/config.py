@@ -135,6 +135,16 @@ def _kind_name(kind: Any) -> str:
 def parse_sizes(text: str) -> tuple[int, ...]:
     """Hidden sizes from text: ``100`` or ``100,30``.
 
+    Parameters
+    ----------
+    text : str
+        Comma-separated positive integers.
+
+    Returns
+    -------
+    tuple of int
+        The sizes.
+
     Examples
     --------
     >>> from deltaprop.recipe import parse_sizes
@@ -152,6 +162,16 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 
 def parse_schedule(text: str) -> schedules.Schedule:
     """A schedule from text: ``constant``, ``step:DROP:EVERY`` or ``exp:GAMMA``.
+
+    Parameters
+    ----------
+    text : str
+        ``constant``, ``step:DROP:EVERY`` or ``exp:GAMMA``.
+
+    Returns
+    -------
+    Schedule
+        The schedule.
 
     Examples
     --------

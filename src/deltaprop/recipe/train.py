@@ -79,6 +79,20 @@ def train(config: TrainConfig, *, log: Log = print, warn: Log = _stderr) -> Trai
     value out of range, a run already in ``out`` (unless ``overwrite`` or ``resume``), data
     or a network that cannot work; see docs/careless-input.md.
 
+    Parameters
+    ----------
+    config : TrainConfig
+        The run: one field per ``deltaprop train`` flag.
+    log : callable, default print
+        Receives the notes: the summary, one line per epoch, what was written.
+    warn : callable
+        Receives the warnings (by default one line on stderr).
+
+    Returns
+    -------
+    TrainResult
+        The network, its History, the test figures and the files written.
+
     Examples
     --------
     >>> import tempfile
@@ -167,6 +181,16 @@ def train(config: TrainConfig, *, log: Log = print, warn: Log = _stderr) -> Trai
 
 def data_record(data: datasets.Dataset) -> dict[str, Any]:
     """What a model file records of its training data (see :func:`deltaprop.data_of`).
+
+    Parameters
+    ----------
+    data : Dataset
+        The data a network was trained on.
+
+    Returns
+    -------
+    dict
+        Its name and scaling, as :func:`deltaprop.save` stores them.
 
     Examples
     --------

@@ -277,6 +277,20 @@ def create_app(
     ``model`` is shown in the digits part of every new tab. ``access`` says who may use
     it; by default a new random token (``app.state.access.token``) is required.
 
+    Parameters
+    ----------
+    caps : Caps, optional
+        Limits on sessions, sizes and idle time.
+    model : Network, optional
+        A network to show in the digits part.
+    access : Access, optional
+        Who may use it (token, password hash, allowed hosts).
+
+    Returns
+    -------
+    starlette.applications.Starlette
+        The ASGI app, to run with uvicorn or any ASGI server.
+
     Examples
     --------
     >>> from deltaprop.studio import create_app

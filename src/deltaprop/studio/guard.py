@@ -49,6 +49,18 @@ WEBSOCKET_REFUSED = 4403  # a close code in the private range: "not allowed", as
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
     """The stored form of a password: ``scrypt:SALT:HASH`` (hex), never the password itself.
 
+    Parameters
+    ----------
+    password : str
+        The password.
+    salt : bytes, optional
+        By default 16 random bytes.
+
+    Returns
+    -------
+    str
+        ``scrypt:SALT:HASH``, to give to the studio instead of the password.
+
     Examples
     --------
     >>> stored = hash_password("correct horse")

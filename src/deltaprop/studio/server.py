@@ -138,6 +138,20 @@ def serve(
 ) -> None:
     """Run the studio until Ctrl-C; print its address (with the token) and open it.
 
+    Parameters
+    ----------
+    serving : Serving, optional
+        Host, port, token or password, HTTPS files; by default 127.0.0.1, a free port and a
+        new token.
+    open_browser : bool, default True
+        Open the address in the browser.
+    model : Network, optional
+        A network to show in the digits part.
+    caps : Caps, optional
+        Limits on sessions, sizes and idle time.
+    log : callable, default print
+        Receives the address and the server's notes.
+
     Examples
     --------
     Until Ctrl-C, at a free port on 127.0.0.1, with a token in the address it prints:

@@ -138,6 +138,11 @@ class RecordHistory(Callback):
 class LearningRateScheduler(Callback):
     """Set η for each epoch from the schedule: η = schedule(η₀, epoch − 1).
 
+    Parameters
+    ----------
+    schedule : Schedule
+        A function of η₀ and the epoch, e.g. :class:`~deltaprop.StepDecay`.
+
     Examples
     --------
     >>> import numpy as np
@@ -290,6 +295,11 @@ class LivePlot(Callback):
     (``fit`` then behaves as without it). ``display`` is IPython's ``display`` function by
     default: anything with its ``display(obj, display_id=True) -> handle`` form will do.
 
+    Parameters
+    ----------
+    display : callable, optional
+        IPython's ``display`` (by default the notebook's own).
+
     Examples
     --------
     Outside Jupyter it draws nothing; ``fit(..., live=True)`` adds it:
@@ -339,6 +349,18 @@ def _index(key: str) -> int:
 def epoch_line(history: History, epochs: int) -> str:
     """One line of progress: epoch, costs and accuracies, time.
 
+    Parameters
+    ----------
+    history : History
+        The run's history; its last epoch is described.
+    epochs : int
+        The number of epochs of the run (for ``epoch 3/20``).
+
+    Returns
+    -------
+    str
+        The line, without a newline.
+
     Examples
     --------
     >>> from deltaprop.training import epoch_line
@@ -366,6 +388,11 @@ def epoch_line(history: History, epochs: int) -> str:
 
 class EpochLogger(Callback):
     """Write :func:`epoch_line` through ``log`` after every epoch.
+
+    Parameters
+    ----------
+    log : callable, default print
+        Receives one line per epoch.
 
     Examples
     --------

@@ -60,6 +60,13 @@ class CheckpointState:
 def save_checkpoint(path: str | Path, event: TrainingEvent) -> None:
     """Write the state of a run after ``event.epoch`` epochs, atomically.
 
+    Parameters
+    ----------
+    path : str or Path
+        The checkpoint file, replaced whole.
+    event : TrainingEvent
+        The running fit's event, as callbacks receive it.
+
     Examples
     --------
     The :class:`Checkpoint` callback calls it after every epoch:

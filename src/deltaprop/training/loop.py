@@ -45,6 +45,11 @@ def watching(*callbacks: Callback) -> Iterator[None]:
     This is how a caller follows training code it does not own, e.g. the progress of a lab
     experiment that trains several networks.
 
+    Parameters
+    ----------
+    *callbacks : Callback
+        Added to every ``fit`` inside the block, after its own.
+
     Examples
     --------
     >>> import numpy as np
@@ -254,6 +259,28 @@ def run(
     run after recording why in the History (callbacks' ``on_train_end`` still runs, so a
     checkpoint can say where to resume). After each epoch ``figures`` (when given) are
     measured and recorded in the History before the callbacks hear of the epoch.
+
+    Parameters
+    ----------
+    event : TrainingEvent
+        The run's state (network, optimiser, history, epochs, random generator), updated as
+        it goes.
+    x, t : array
+        Inputs and target matrix, already checked.
+    callbacks : sequence of Callback
+        Called at each step of the loop.
+    batch_size : int
+        Examples per mini-batch.
+    lmbda : float, default 0.0
+        The L2 strength λ.
+    shuffle : bool, default True
+        Shuffle the examples every epoch.
+    augment : callable, optional
+        ``augment(x, rng)``, applied to each epoch's inputs.
+    log : callable, default print
+        Receives the notes (an interrupted run says so).
+    figures : EpochFigures, optional
+        Measures and records each epoch in the History before the callbacks hear of it.
 
     Examples
     --------

@@ -279,6 +279,16 @@ def activation_class(name: str) -> type[Activation]:
 
     Maxout is not here: it is a layer with weights (:class:`deltaprop.core.layers.Maxout`).
 
+    Parameters
+    ----------
+    name : str
+        An activation's name, in any case or spelling the registry accepts.
+
+    Returns
+    -------
+    type
+        The :class:`Activation` subclass.
+
     Examples
     --------
     >>> from deltaprop.core.layers import activation_class

@@ -23,6 +23,11 @@ class Dropout(Layer):
     deterministic. ``reuse_mask = True`` keeps the last mask (gradient checks need the same
     network for every evaluation of the cost).
 
+    Parameters
+    ----------
+    p : float, default 0.5
+        The probability of dropping each input, in [0, 1).
+
     Examples
     --------
     >>> import numpy as np

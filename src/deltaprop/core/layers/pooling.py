@@ -72,6 +72,13 @@ class MaxPool2D(_Pool):
     not differentiable; δ is shared equally among them (a subgradient that conserves δ, and
     exactly what central differences measure for the common two-way tie).
 
+    Parameters
+    ----------
+    size : int or (int, int), default 2
+        Window rows and columns.
+    stride : int or (int, int), optional
+        Step between windows; by default the window size (windows that do not overlap).
+
     Examples
     --------
     >>> import numpy as np
@@ -132,6 +139,13 @@ class AvgPool2D(_Pool):
     .. math::
 
        a_{c,i,j} = \frac{1}{k_h k_w} \sum_{(u,v) \in \text{window}(i,j)} x_{c,u,v}
+
+    Parameters
+    ----------
+    size : int or (int, int), default 2
+        Window rows and columns.
+    stride : int or (int, int), optional
+        Step between windows; by default the window size (windows that do not overlap).
 
     Examples
     --------

@@ -42,6 +42,11 @@ class Flatten(Layer):
 class Reshape(Layer):
     """Reshape each flat example of ``prod(shape)`` values to ``shape``, e.g. (1, 28, 28).
 
+    Parameters
+    ----------
+    shape : tuple of int
+        The shape of one example after the layer, e.g. ``(1, 28, 28)`` (channels, rows, cols).
+
     Examples
     --------
     >>> import numpy as np
