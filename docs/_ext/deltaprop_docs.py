@@ -49,6 +49,10 @@ PUBLIC_MODULES = (
 )
 
 
+#: The documented full name of every public object, by ``id``; filled by :func:`generate`.
+HOMES: dict[int, str] = {}
+
+
 def kind(obj: Any) -> str:
     """The Python domain's object type of ``obj``: module, class, function or data."""
     if inspect.ismodule(obj):
@@ -227,6 +231,8 @@ def write_lab(out: Path) -> None:
 def generate(app: Any = None, config: Any = None) -> None:
     """Write every generated page afresh into ``docs/_gen``."""
     shutil.rmtree(OUT, ignore_errors=True)
+    HOMES.clear()
+    HOMES.update(homes())  # for the reference resolver, worked out once per build
     write_api(OUT / "api")
     write_exercises(OUT / "exercises.md")
     write_lab(OUT / "lab")
@@ -246,9 +252,6 @@ def documented_name(target: str) -> str | None:
     except (ImportError, AttributeError):
         return None
     return HOMES.get(id(obj))
-
-
-HOMES: dict[int, str] = {}
 
 
 def resolve(app: Any, env: Any, node: Any, contnode: Any) -> Any:
@@ -277,16 +280,10 @@ def skip_member(app: Any, what: str, name: str, obj: Any, skip: bool, options: A
     return None
 
 
-def remember_homes(app: Any) -> None:
-    """Work out every object's page once per build."""
-    HOMES.update(homes())
-
-
 def setup(app: Any) -> dict[str, Any]:
     """Register the page writer and the reference resolver with Sphinx."""
     # before the source files are found and autosummary reads the API pages written here
     app.connect("config-inited", generate)
-    app.connect("builder-inited", remember_homes)
     app.connect("missing-reference", resolve)
     app.connect("autodoc-skip-member", skip_member)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

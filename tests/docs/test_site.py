@@ -11,6 +11,7 @@ import argparse
 import importlib
 import importlib.util
 import inspect
+import pkgutil
 import re
 import subprocess
 import sys
@@ -101,7 +102,7 @@ def test_every_module_that_declares_a_public_api_is_documented():
     import deltaprop
 
     declared = set()
-    for info in __import__("pkgutil").walk_packages(deltaprop.__path__, "deltaprop."):
+    for info in pkgutil.walk_packages(deltaprop.__path__, "deltaprop."):
         if "._" in info.name or info.name.startswith("deltaprop.cli"):
             continue
         module = importlib.import_module(info.name)
